@@ -1,0 +1,146 @@
+# microGPT, literately: the one entry point.
+#
+#   make                   deps if missing, tangle, every stage, the book
+#   make test              every chapter's tests on every stage from its own
+#                          on, sanitizer and leak runs, check-tangled, the
+#                          book's link check
+#   make chapter-N         build stage N (chapters 1..N) in build/chapter-N/
+#   make test-chapter-N    run chapters 1..N's tests against stage N
+#   make tangle            refresh tangled/ (the readable sources)
+#   make check-tangled     fail if tangled/ differs from a fresh tangle
+#   make book              the HTML book and the PDF in build/book/
+#   make deps              install the Debian packages that are missing
+#   make clean             remove build/
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DELETE_ON_ERROR:
+.SUFFIXES:
+MAKEFLAGS += --no-builtin-rules --no-print-directory
+
+CHAPTERS := $(sort $(wildcard chapters/[0-9][0-9]-*.nw))
+number   = $(patsubst 0%,%,$(firstword $(subst -, ,$(notdir $(1)))))
+STAGES   := $(filter-out 0,$(foreach c,$(CHAPTERS),$(call number,$(c))))
+LAST     := $(lastword $(STAGES))
+BOOK     := build/book
+MARKUP   := /usr/lib/noweb/markup
+
+# What the build needs, as Debian packages (README: "What it needs").
+PACKAGES := gcc make gawk noweb pandoc libcriterion-dev pkg-config \
+            texlive-latex-recommended texlive-fonts-recommended lmodern \
+            graphviz gnuplot-nox
+
+.PHONY: all deps stages tangle check-tangled book check-book test clean \
+        test-stages
+
+all: deps stages book
+	@echo "Built stages $(firstword $(STAGES))..$(LAST) in build/chapter-N/"
+	@echo "and the book: $(BOOK)/index.html, $(BOOK)/microgpt.pdf"
+
+deps:
+	@tools/deps $(PACKAGES)
+
+# ---- stages -------------------------------------------------------------
+
+stages: $(addprefix chapter-,$(STAGES))
+
+# Stage N: chapters 01..N tangled with #line directives, then compiled.
+chapter-%: deps
+	@tools/tangle $* build/chapter-$*/src --lines
+	@$(MAKE) -f tools/stage.mk N=$* VARIANT=release programs
+	@echo "Stage $* is built. Its programs:"
+	@for p in build/chapter-$*/*; do \
+	  if [[ -f $$p && -x $$p ]]; then echo "  $$p"; fi; done
+	@echo "Its tests: make test-chapter-$*"
+
+test-chapter-%: chapter-%
+	@$(MAKE) -f tools/stage.mk N=$* VARIANT=release tests
+	@tools/run-tests --report $* $*:release
+
+# ---- the readable sources ----------------------------------------------
+
+tangle: deps
+	@tools/tangle $(LAST) tangled
+	@tools/check-columns tangled/*
+
+check-tangled: deps
+	@rm -rf build/tangle-check
+	@tools/tangle $(LAST) build/tangle-check
+	@if ! diff -ru tangled build/tangle-check; then \
+	  echo "check-tangled: tangled/ differs from what chapters/ tangle" \
+	       "to. Edit the chapters, never tangled/, then run make tangle."; \
+	  exit 1; fi
+	@tools/check-columns tangled/*
+	@echo "check-tangled: tangled/ equals a fresh tangle of chapters/"
+
+# ---- the book -----------------------------------------------------------
+
+PAGES     := $(patsubst chapters/%.nw,$(BOOK)/%.html,$(CHAPTERS))
+MD        := $(patsubst chapters/%.nw,$(BOOK)/md/%.md,$(CHAPTERS))
+FIGURES   := build/figures/all.fig
+LUA       := book/figures.lua book/links.lua
+HTMLFLAGS := --standalone --template=book/page.html --mathml --toc \
+             --toc-depth=2 --highlight-style=pygments --section-divs
+
+book: deps $(BOOK)/index.html $(PAGES) $(BOOK)/book.css $(BOOK)/microgpt.pdf
+
+# One pass of the back end writes every chapter's Markdown.
+$(BOOK)/md/.stamp: $(CHAPTERS) book/nw2md.awk
+	@mkdir -p $(@D)
+	$(MARKUP) $(CHAPTERS) | gawk -f book/nw2md.awk -v out=$(@D)
+	@touch $@
+$(MD) $(BOOK)/md/contents.md: $(BOOK)/md/.stamp ;
+
+# The programs of every stage print the figures the prose names.
+$(FIGURES): stages tools/figures
+	@tools/figures $(STAGES) > $@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(BOOK)/anchors.txt: $(MD) book/ids.lua
+	@for m in $(MD); do \
+	  p=$$(basename $$m .md).html; \
+	  pandoc -f markdown -t plain --lua-filter book/ids.lua -M page=$$p $$m; \
+	done | grep -v '^$$' > $@
+	@echo "index.html index.html" >> $@
+
+$(BOOK)/%.html: $(BOOK)/md/%.md $(BOOK)/anchors.txt $(FIGURES) $(LUA) \
+                book/page.html
+	pandoc $< -o $@ $(HTMLFLAGS) --metadata-file=$(BOOK)/md/$*.yaml \
+	  -M page=$*.html -M anchors=$(BOOK)/anchors.txt -M figures=$(FIGURES) \
+	  --lua-filter book/figures.lua --lua-filter book/links.lua
+
+$(BOOK)/index.html: book/index.md $(BOOK)/md/contents.md book/page.html
+	cat book/index.md $(BOOK)/md/contents.md | \
+	  pandoc -f markdown -o $@ --standalone --template=book/page.html \
+	    -M next=00-preface.html -M next-title=Preface
+
+$(BOOK)/book.css: book/book.css
+	cp $< $@
+
+$(BOOK)/microgpt.pdf: $(MD) $(FIGURES) book/figures.lua book/pdf.yaml \
+                      book/preamble.tex book/latex.lua
+	cd $(BOOK)/md && pandoc $(notdir $(MD)) -o ../microgpt.pdf \
+	  --pdf-engine=pdflatex --top-level-division=chapter \
+	  --highlight-style=pygments --metadata-file=$(CURDIR)/book/pdf.yaml \
+	  -H $(CURDIR)/book/preamble.tex -M figures=$(CURDIR)/$(FIGURES) \
+	  --lua-filter $(CURDIR)/book/figures.lua \
+	  --lua-filter $(CURDIR)/book/latex.lua
+
+check-book: book
+	@book/check-links $(BOOK)
+
+# ---- all the tests --------------------------------------------------------
+
+# Every stage in two builds: optimised, and under AddressSanitizer and
+# UndefinedBehaviorSanitizer (whose programs also run under LeakSanitizer).
+test-stages: stages
+	@for n in $(STAGES); do \
+	  $(MAKE) -f tools/stage.mk N=$$n VARIANT=release tests; \
+	  $(MAKE) -f tools/stage.mk N=$$n VARIANT=san tests; \
+	done
+
+test: deps check-tangled check-book test-stages
+	@tools/run-tests $(foreach n,$(STAGES),$(n):release $(n):san)
+
+clean:
+	rm -rf build

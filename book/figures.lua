@@ -1,0 +1,71 @@
+-- book/figures.lua: puts the programs' real output into the prose.
+--
+-- The prose names a figure with a span, [worked-table]{.fig}.  The stage
+-- programs print their figures (with --figures) as
+--     %% name
+--     Markdown text ...
+-- and the build collects them all in one file, passed as the metadata
+-- field "figures".  A span that is a paragraph of its own becomes the
+-- figure's blocks (a table, say); a span inside a sentence becomes the
+-- figure's text, which must then be a single line.  An unknown name, or a
+-- name printed twice, stops the build.
+
+local figures = {}
+
+local function load(path)
+  local f = io.open(path, "r")
+  if not f then error("figures.lua: cannot open " .. path) end
+  local name, lines = nil, {}
+  local function flush()
+    if name then
+      if figures[name] then
+        error("figures.lua: figure '" .. name .. "' printed twice")
+      end
+      figures[name] = table.concat(lines, "\n")
+    end
+  end
+  for line in f:lines() do
+    local n = line:match("^%%%% (%S+)%s*$")
+    if n then
+      flush(); name, lines = n, {}
+    elseif name then
+      table.insert(lines, line)
+    end
+  end
+  flush()
+  f:close()
+end
+
+local function figure(span)
+  local name = pandoc.utils.stringify(span.content)
+  local text = figures[name]
+  if not text then error("figures.lua: no program printed figure '" ..
+                         name .. "'") end
+  return pandoc.read(text, "markdown").blocks
+end
+
+local function is_fig(el)
+  return el.t == "Span" and el.classes:includes("fig")
+end
+
+function Pandoc(doc)
+  local path = doc.meta.figures and pandoc.utils.stringify(doc.meta.figures)
+  if path then load(path) end
+  return doc:walk {
+    Para = function(p)
+      if #p.content == 1 and is_fig(p.content[1]) then
+        return figure(p.content[1])
+      end
+    end,
+    Span = function(s)
+      if not is_fig(s) then return nil end
+      local blocks = figure(s)
+      if #blocks ~= 1 or (blocks[1].t ~= "Para" and blocks[1].t ~= "Plain")
+      then
+        error("figures.lua: figure '" .. pandoc.utils.stringify(s.content)
+              .. "' is not one line, so it cannot stand in a sentence")
+      end
+      return blocks[1].content
+    end,
+  }
+end

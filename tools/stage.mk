@@ -1,0 +1,65 @@
+# tools/stage.mk: compiles one tangled stage.  The top-level Makefile calls
+#   make -f tools/stage.mk N=3 VARIANT=release|san [programs|tests]
+# after tools/tangle has written build/chapter-N/src/.
+#
+# Every .c file that defines main() is a program; the others form the
+# stage's library, which the programs and the chapter tests link against.
+
+SHELL   := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.SECONDARY:
+.DELETE_ON_ERROR:
+
+N       ?= $(error N (the stage number) is required)
+VARIANT ?= release
+SRC     := build/chapter-$(N)/src
+OUT     := build/chapter-$(N)$(if $(filter san,$(VARIANT)),/san)
+
+CC       ?= cc
+WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror
+OPT_release := -O2 -g
+OPT_san  := -O1 -g -fno-omit-frame-pointer \
+            -fsanitize=address,undefined -fno-sanitize-recover=all
+CFLAGS   := $(WARN) $(OPT_$(VARIANT)) -I$(SRC) -MMD -MP
+LDLIBS   := -lm
+CRITERION := $(shell pkg-config --cflags --libs criterion)
+
+C_FILES    := $(sort $(wildcard $(SRC)/*.c))
+MAIN       := '^int main[(]'
+PROG_FILES := $(if $(C_FILES),$(shell grep -l $(MAIN) $(C_FILES)))
+LIB_FILES  := $(filter-out $(PROG_FILES),$(C_FILES))
+LIB_OBJS   := $(patsubst $(SRC)/%.c,$(OUT)/obj/%.o,$(LIB_FILES))
+PROGS      := $(patsubst $(SRC)/%.c,$(OUT)/%,$(PROG_FILES))
+LIB        := $(OUT)/libstage.a
+
+# Chapter K's tests run on stage N for every K <= N.
+TEST_SRCS  := $(foreach f,$(sort $(wildcard tests/chapter-[0-9][0-9].c)),\
+                $(if $(shell [ $$((10#$(patsubst tests/chapter-%.c,%,$(f)))) \
+                     -le $(N) ] && echo y),$(f)))
+TESTS      := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
+
+.PHONY: programs tests
+programs: $(PROGS)
+tests: $(TESTS) $(PROGS)
+
+$(OUT)/obj/%.o: $(SRC)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(LIB): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(if $^,ar rcs $@ $^,ar rcs $@)
+
+$(OUT)/%: $(OUT)/obj/%.o $(LIB)
+	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
+# Tests see the stage's headers and know where its programs are, so a test
+# can check what a chapter's program prints, not only what its functions
+# return.
+$(OUT)/tests/%: tests/%.c $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -DSTAGE_DIR='"$(OUT)"' $< $(LIB) $(CRITERION) \
+	    $(LDLIBS) -o $@
+
+-include $(wildcard $(OUT)/obj/*.d $(OUT)/tests/*.d)
