@@ -51,12 +51,16 @@ end
 function Pandoc(doc)
   local path = doc.meta.figures and pandoc.utils.stringify(doc.meta.figures)
   if path then load(path) end
-  return doc:walk {
+  -- Two walks, because a walk visits the inlines of a paragraph before
+  -- the paragraph: first the figures that stand alone, then the rest.
+  doc = doc:walk {
     Para = function(p)
       if #p.content == 1 and is_fig(p.content[1]) then
         return figure(p.content[1])
       end
     end,
+  }
+  return doc:walk {
     Span = function(s)
       if not is_fig(s) then return nil end
       local blocks = figure(s)

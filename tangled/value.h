@@ -1,0 +1,30 @@
+/* value.h: a number that remembers where it came from. */
+#ifndef VALUE_H
+#define VALUE_H
+
+#include <stddef.h>
+
+typedef struct Value Value;
+
+struct Value {
+    double data;           /* the number itself */
+    double grad;           /* d(loss)/d(this); backward() fills it */
+    int n_children;        /* 0 for a leaf, else 1 or 2 */
+    Value *children[2];    /* what this value was computed from */
+    double local_grads[2]; /* d(this)/d(children[i]), at this point */
+    
+};
+Value *value(double data);  /* a new leaf */
+void values_free(void);     /* free every value made so far */
+size_t values_count(void);  /* how many values exist now */
+Value *v_add(Value *a, Value *b);  /* a + b */
+Value *v_mul(Value *a, Value *b);  /* a * b */
+Value *v_pow(Value *a, double k);  /* a^k, k a constant */
+Value *v_log(Value *a);            /* natural logarithm */
+Value *v_exp(Value *a);            /* e^a */
+Value *v_relu(Value *a);           /* max(0, a) */
+Value *v_neg(Value *a);            /* -a, as a * (-1) */
+Value *v_sub(Value *a, Value *b);  /* a - b, as a + (-b) */
+Value *v_div(Value *a, Value *b);  /* a / b, as a * b^-1 */
+
+#endif
