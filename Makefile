@@ -117,6 +117,7 @@ $(BOOK)/microgpt.pdf: $(MD) $(FIGURES) book/figures.lua book/pdf.yaml \
 	  --pdf-engine=pdflatex --top-level-division=chapter \
 	  --highlight-style=pygments --metadata-file=$(CURDIR)/book/pdf.yaml \
 	  -H $(CURDIR)/book/preamble.tex -M figures=$(CURDIR)/$(FIGURES) \
+	  -M figures-out=$(CURDIR)/build/figures \
 	  --lua-filter $(CURDIR)/book/figures.lua \
 	  --lua-filter $(CURDIR)/book/latex.lua
 

@@ -9,6 +9,11 @@
 -- figure's blocks (a table, say); a span inside a sentence becomes the
 -- figure's text, which must then be a single line.  An unknown name, or a
 -- name printed twice, stops the build.
+--
+-- A figure whose text is a Graphviz graph ("digraph ...") is drawn by dot
+-- at build time: inline SVG in the HTML, a PDF (vector) picture in the
+-- PDF, written into the directory named by the metadata "figures-out".
+-- The span's caption attribute becomes the figure's caption.
 
 local figures = {}
 
@@ -36,11 +41,40 @@ local function load(path)
   f:close()
 end
 
+local out_dir = "."
+
+local function caption_of(span)
+  local c = span.attributes.caption
+  if not c then return {} end
+  local blocks = pandoc.read(c, "markdown").blocks
+  return blocks[1] and blocks[1].content or {}
+end
+
+local function graph(name, text, caption)
+  if FORMAT:match("latex") then
+    local path = out_dir .. "/" .. name .. ".pdf"
+    pandoc.pipe("dot", {"-Tpdf", "-o", path}, text)
+    return { pandoc.Para { pandoc.Image(caption, path, "fig:") } }
+  end
+  local svg = pandoc.pipe("dot", {"-Tsvg"}, text)
+  svg = svg:gsub("^.-<svg", "<svg")
+  return {
+    pandoc.RawBlock("html", '<figure class="graph" id="fig-' .. name ..
+                    '">\n' .. svg),
+    pandoc.RawBlock("html", "<figcaption>"),
+    pandoc.Plain(caption),
+    pandoc.RawBlock("html", "</figcaption>\n</figure>"),
+  }
+end
+
 local function figure(span)
   local name = pandoc.utils.stringify(span.content)
   local text = figures[name]
   if not text then error("figures.lua: no program printed figure '" ..
                          name .. "'") end
+  if text:match("^digraph") then
+    return graph(name, text, caption_of(span))
+  end
   return pandoc.read(text, "markdown").blocks
 end
 
@@ -51,6 +85,9 @@ end
 function Pandoc(doc)
   local path = doc.meta.figures and pandoc.utils.stringify(doc.meta.figures)
   if path then load(path) end
+  if doc.meta["figures-out"] then
+    out_dir = pandoc.utils.stringify(doc.meta["figures-out"])
+  end
   -- Two walks, because a walk visits the inlines of a paragraph before
   -- the paragraph: first the figures that stand alone, then the rest.
   doc = doc:walk {

@@ -63,6 +63,12 @@ function first_def(name) {
 
 /^@defn / {
     name = substr($0, 7)
+    # A definition named "NAME (replacing)" replaces the earlier ones
+    # (tools/replace.awk does it when tangling); here it keeps the name.
+    if (name ~ / \(replacing\)$/) {
+        sub(/ \(replacing\)$/, "", name)
+        replacing[k] = 1
+    }
     cname[k] = name
     ndefs[name]++
     def[name, ndefs[name]] = k
@@ -154,13 +160,31 @@ function code_line(s,    r, i, parts, n, seg, nm) {
     return r
 }
 
+# A replacing definition lists what it replaces; a replaced one says where
+# it is replaced.
+function replaced_note(k,    name, n, i, j, s) {
+    name = cname[k]; n = defpos[k]; s = ""
+    if (k in replacing) {
+        for (i = n - 1; i >= 1 && !(def[name, i] in replacing); i--) ;
+        if (i < 1) i = 1
+        for (j = i; j < n; j++) s = s (s == "" ? "" : ", ") link(def[name, j])
+        return "\n::: chunk-replaces\nReplaces " s " from here on.\n:::\n"
+    }
+    for (i = n + 1; i <= ndefs[name]; i++)
+        if (def[name, i] in replacing)
+            return "\n::: chunk-replaces\nReplaced by " \
+                   link(def[name, i]) " from chapter " \
+                   cchap[def[name, i]] " on.\n:::\n"
+    return ""
+}
+
 function chunk_md(k,    s, i, n, name, empty, nxt, prv, uses_s, used_s) {
     name = cname[k]
     n = defpos[k]
     s = "\n::: {#" anchor(k) " .chunk}\n"
     s = s "::: chunk-head\n"
     s = s "[⟨" name "⟩ " label(k) "]{.chunk-name} "
-    s = s "[" (n == 1 ? "≡" : "+≡") "]{.chunk-op}"
+    s = s "[" (n == 1 || (k in replacing) ? "≡" : "+≡") "]{.chunk-op}"
     if (n > 1) {
         prv = def[name, n - 1]
         s = s " [[← " label(prv) "](#" anchor(prv) ")]{.chunk-prev}"
@@ -170,6 +194,7 @@ function chunk_md(k,    s, i, n, name, empty, nxt, prv, uses_s, used_s) {
         s = s " [[" label(nxt) " →](#" anchor(nxt) ")]{.chunk-next}"
     }
     s = s "\n:::\n"
+    s = s replaced_note(k)
 
     empty = 1
     for (i = 1; i <= ncode[k]; i++) if (code[k, i] ~ /[^ \t]/) empty = 0

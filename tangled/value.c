@@ -5,38 +5,79 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static Value **all_nodes;    /* every node made so far */
-static size_t n_nodes, cap_nodes;
+/* Nodes are handed out in order from blocks of BLOCK_NODES.  A block
+   never moves, so a pointer to a node is good until it is released. */
+enum { BLOCK_NODES = 4096 };
+
+typedef struct Block Block;
+struct Block {
+    Block *below;             /* the block filled before this one */
+    size_t used;              /* nodes handed out from this block */
+    Value nodes[BLOCK_NODES];
+};
+
+static Block *top;     /* the block being filled */
+static Block *spare;   /* released blocks, kept for reuse */
+static size_t n_nodes; /* nodes alive, in all blocks */
 
 static void out_of_memory(void)
 {
     fputs("microgpt: out of memory\n", stderr);
     exit(1);
 }
+static Block *new_block(void)
+{
+    Block *b = spare;
+    if (b)
+        spare = b->below;
+    else if (!(b = malloc(sizeof *b)))
+        out_of_memory();
+    b->below = top;
+    b->used = 0;
+    return b;
+}
 
 static Value *new_node(void)
 {
-    if (n_nodes == cap_nodes) {
-        size_t cap = cap_nodes ? 2 * cap_nodes : 1024;
-        Value **grown = realloc(all_nodes, cap * sizeof *grown);
-        if (!grown)
-            out_of_memory();
-        all_nodes = grown;
-        cap_nodes = cap;
-    }
-    Value *v = calloc(1, sizeof *v);
-    if (!v)
-        out_of_memory();
-    all_nodes[n_nodes++] = v;
+    if (!top || top->used == BLOCK_NODES)
+        top = new_block();
+    Value *v = &top->nodes[top->used++];
+    *v = (Value){0};
+    n_nodes++;
     return v;
 }
+size_t values_mark(void)
+{
+    return n_nodes;
+}
+
+void values_release(size_t mark)
+{
+    while (n_nodes > mark) {
+        size_t extra = n_nodes - mark;
+        if (extra < top->used) {
+            top->used -= extra;
+            n_nodes = mark;
+        } else {
+            Block *b = top;
+            n_nodes -= b->used;
+            top = b->below;
+            b->below = spare;
+            spare = b;
+        }
+    }
+}
+static void free_walk(void); /* in "the graph" */
+
 void values_free(void)
 {
-    for (size_t i = 0; i < n_nodes; i++)
-        free(all_nodes[i]);
-    free(all_nodes);
-    all_nodes = NULL;
-    n_nodes = cap_nodes = 0;
+    values_release(0);
+    while (spare) {
+        Block *b = spare;
+        spare = b->below;
+        free(b);
+    }
+    free_walk();
 }
 
 size_t values_count(void)
@@ -108,4 +149,68 @@ Value *v_sub(Value *a, Value *b)
 Value *v_div(Value *a, Value *b)
 {
     return v_mul(a, v_pow(b, -1.0));
+}
+static Value **order, **stack; /* the walk's list and its stack */
+static size_t walk_cap;        /* room in each */
+static unsigned walks;         /* walks so far: the current walk's number */
+
+static void make_room(size_t n)
+{
+    if (n <= walk_cap)
+        return;
+    size_t cap = walk_cap ? 2 * walk_cap : 1024;
+    while (cap < n)
+        cap *= 2;
+    Value **o = realloc(order, cap * sizeof *o);
+    if (o)
+        order = o;
+    Value **s = realloc(stack, cap * sizeof *s);
+    if (s)
+        stack = s;
+    if (!o || !s)
+        out_of_memory();
+    walk_cap = cap;
+}
+
+static void free_walk(void)
+{
+    free(order);
+    free(stack);
+    order = stack = NULL;
+    walk_cap = 0;
+}
+Value **value_topo(Value *root, size_t *n)
+{
+    make_room(values_count());
+    unsigned walk = ++walks;
+    size_t n_order = 0, depth = 0;
+    root->walk = walk;
+    stack[depth++] = root;
+    while (depth > 0) {
+        Value *v = stack[depth - 1];
+        Value *next = NULL;
+        for (int i = 0; i < v->n_children && !next; i++)
+            if (v->children[i]->walk != walk)
+                next = v->children[i];
+        if (next) {
+            next->walk = walk;
+            stack[depth++] = next;
+        } else {
+            order[n_order++] = v;
+            depth--;
+        }
+    }
+    *n = n_order;
+    return order;
+}
+void backward(Value *root)
+{
+    size_t n;
+    Value **topo = value_topo(root, &n);
+    root->grad = 1.0;
+    for (size_t i = n; i-- > 0;) {
+        Value *v = topo[i];
+        for (int c = 0; c < v->n_children; c++)
+            v->children[c]->grad += v->local_grads[c] * v->grad;
+    }
 }

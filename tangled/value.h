@@ -12,11 +12,13 @@ struct Value {
     int n_children;        /* 0 for a leaf, else 1 or 2 */
     Value *children[2];    /* what this value was computed from */
     double local_grads[2]; /* d(this)/d(children[i]), at this point */
-    
+    unsigned walk;         /* the number of the last walk that reached it */
 };
 Value *value(double data);  /* a new leaf */
 void values_free(void);     /* free every value made so far */
 size_t values_count(void);  /* how many values exist now */
+size_t values_mark(void);          /* a mark: the values alive now */
+void values_release(size_t mark);  /* free the values made after mark */
 Value *v_add(Value *a, Value *b);  /* a + b */
 Value *v_mul(Value *a, Value *b);  /* a * b */
 Value *v_pow(Value *a, double k);  /* a^k, k a constant */
@@ -26,5 +28,12 @@ Value *v_relu(Value *a);           /* max(0, a) */
 Value *v_neg(Value *a);            /* -a, as a * (-1) */
 Value *v_sub(Value *a, Value *b);  /* a - b, as a + (-b) */
 Value *v_div(Value *a, Value *b);  /* a / b, as a * b^-1 */
+/* Every node reachable from root, each after its children (a depth-first
+   post-order).  The array is the walk's own; the next walk reuses it. */
+Value **value_topo(Value *root, size_t *n);
+
+/* Adds d(root)/d(v) into v->grad for every v that root depends on, and
+   sets root->grad to 1. */
+void backward(Value *root);
 
 #endif

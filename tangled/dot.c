@@ -1,0 +1,36 @@
+/* dot.c: see dot.h. */
+#include "dot.h"
+
+static const char *name_of(Value *v, Value **nodes, const char **names,
+                           int n)
+{
+    for (int i = 0; i < n; i++)
+        if (nodes[i] == v)
+            return names[i];
+    return NULL;
+}
+
+void value_dot(FILE *out, Value *root, Value **nodes,
+               const char **names, int n_names)
+{
+    size_t n;
+    Value **topo = value_topo(root, &n);
+    fprintf(out, "digraph value {\n  rankdir=LR;\n"
+                 "  node [shape=record, fontname=\"Helvetica\"];\n"
+                 "  edge [fontname=\"Helvetica\", fontsize=10];\n");
+    for (size_t i = 0; i < n; i++) {
+        const char *name = name_of(topo[i], nodes, names, n_names);
+        fprintf(out, "  n%zu [label=\"{%s%sdata %g | grad %g}\"];\n", i,
+                name ? name : "", name ? " | " : "", topo[i]->data,
+                topo[i]->grad);
+    }
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < topo[i]->n_children; c++) {
+            size_t j = 0;
+            while (topo[j] != topo[i]->children[c])
+                j++;
+            fprintf(out, "  n%zu -> n%zu [label=\"%g\"];\n", j, i,
+                    topo[i]->local_grads[c]);
+        }
+    fprintf(out, "}\n");
+}
