@@ -60,9 +60,9 @@ int main(int argc, char **argv)
     Value *z = v_mul(x, y);
     Value *one = value(1.0);
     Value *loss = v_add(z, one);
-    backward(loss);
     Value *nodes[] = {x, y, z, one, loss};
     const char *names[] = {"x", "y", "z", "one", "loss"};
+    backward(loss);
 
     if (figures)
         printf("%%%% worked-grads\n");
