@@ -181,9 +181,9 @@ static void free_walk(void)
 }
 Value **value_topo(Value *root, size_t *n)
 {
-    make_room(values_count());
     unsigned walk = ++walks;
     size_t n_order = 0, depth = 0;
+    make_room(1);
     root->walk = walk;
     stack[depth++] = root;
     while (depth > 0) {
@@ -193,9 +193,11 @@ Value **value_topo(Value *root, size_t *n)
             if (v->children[i]->walk != walk)
                 next = v->children[i];
         if (next) {
+            make_room(depth + 1);
             next->walk = walk;
             stack[depth++] = next;
         } else {
+            make_room(n_order + 1);
             order[n_order++] = v;
             depth--;
         }
@@ -213,4 +215,26 @@ void backward(Value *root)
         for (int c = 0; c < v->n_children; c++)
             v->children[c]->grad += v->local_grads[c] * v->grad;
     }
+}
+size_t value_depth(Value *root)
+{
+    size_t n;
+    Value **order = value_topo(root, &n);
+    double *kept = malloc(n * sizeof *kept);
+    if (!kept)
+        out_of_memory();
+    for (size_t i = 0; i < n; i++) {  /* children before parents */
+        Value *v = order[i];
+        kept[i] = v->grad;
+        double below = 0;
+        for (int c = 0; c < v->n_children; c++)
+            if (v->children[c]->grad > below)
+                below = v->children[c]->grad;
+        v->grad = below + 1;
+    }
+    size_t depth = (size_t)root->grad;
+    for (size_t i = 0; i < n; i++)
+        order[i]->grad = kept[i];
+    free(kept);
+    return depth;
 }

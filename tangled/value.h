@@ -35,5 +35,7 @@ Value **value_topo(Value *root, size_t *n);
 /* Adds d(root)/d(v) into v->grad for every v that root depends on, and
    sets root->grad to 1. */
 void backward(Value *root);
+/* The number of nodes on the longest path from root to a leaf. */
+size_t value_depth(Value *root);
 
 #endif

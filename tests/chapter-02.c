@@ -276,6 +276,29 @@ Test(storage, release_keeps_parameters_and_their_gradients)
     cr_assert_eq(p[1]->grad, 0.5);
 }
 
+Test(storage, a_walk_reaches_nodes_made_outside_the_arena)
+{
+    /* 5000 leaves in an array of our own, summed by 4999 arena nodes:
+     * the walk meets 9999 nodes, more than values_count() knows of.
+     * Each leaf's gradient is 1. */
+    enum { N = 5000 };
+    Value *own = calloc(N, sizeof *own);
+    for (int i = 0; i < N; i++)
+        own[i].data = i;
+    Value *sum = &own[0];
+    for (int i = 1; i < N; i++)
+        sum = v_add(sum, &own[i]);
+    size_t n;
+    value_topo(sum, &n);
+    cr_assert_eq(n, 2 * N - 1);
+    cr_assert_eq(values_count(), N - 1);
+    backward(sum);
+    for (int i = 0; i < N; i++)
+        cr_assert_eq(own[i].grad, 1.0, "leaf %d", i);
+    cr_assert_eq(sum->data, N * (N - 1) / 2.0);
+    free(own);
+}
+
 Test(storage, a_second_step_reuses_the_released_nodes)
 {
     Value *p = value(2);
