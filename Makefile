@@ -2,8 +2,9 @@
 #
 #   make                   deps if missing, tangle, every stage, the book
 #   make test              every chapter's tests on every stage from its own
-#                          on, sanitizer and leak runs, check-tangled, the
-#                          book's link check
+#                          on, sanitizer and leak runs, check-tangled, that
+#                          data/sentences.txt is what the grammar draws,
+#                          the book's link check
 #   make chapter-N         build stage N (chapters 1..N) in build/chapter-N/
 #   make test-chapter-N    run chapters 1..N's tests against stage N
 #   make tangle            refresh tangled/ (the readable sources)
@@ -139,6 +140,7 @@ test-stages: stages
 # links count in the closing summary with the tests.
 test: deps test-stages book
 	@tools/run-tests --check "tools/check-tangled $(LAST)" \
+	  --check "tools/check-corpus $(LAST)" \
 	  --check "book/check-links $(BOOK)" \
 	  $(foreach n,$(STAGES),$(n):release $(n):san)
 

@@ -1,0 +1,135 @@
+/* corpus.c: loading a corpus; see corpus.h. */
+#include "corpus.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The whole file, with a zero after it, or NULL; *size is its length. */
+static char *read_all(FILE *f, size_t *size)
+{
+    size_t cap = 1 << 16, n = 0;
+    char *buf = malloc(cap + 1);
+    while (buf) {
+        n += fread(buf + n, 1, cap - n, f);
+        if (n < cap)
+            break;
+        char *bigger = realloc(buf, 2 * cap + 1);
+        if (!bigger)
+            free(buf);
+        buf = bigger;
+        cap *= 2;
+    }
+    if (!buf || ferror(f)) {
+        free(buf);
+        return NULL;
+    }
+    buf[n] = '\0';
+    *size = n;
+    return buf;
+}
+/* The length of the UTF-8 character at s (1 to 4), or 0 if s does not
+   start a valid one. */
+static int utf8_length(const unsigned char *s)
+{
+    if (s[0] < 0x80)
+        return 1;
+    int n = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : s[0] >= 0xc0 ? 2 : 0;
+    if (n == 0 || s[0] > 0xf4)
+        return 0;
+    unsigned cp = s[0] & (0x7f >> n);
+    for (int i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    static const unsigned least[5] = {0, 0, 0x80, 0x800, 0x10000};
+    if (cp < least[n] || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+/* NULL if line (len bytes, not ended by 0) is acceptable, else why not. */
+static const char *line_problem(const unsigned char *line, size_t len)
+{
+    if (len > CORPUS_MAX_LINE)
+        return "line longer than 1000 bytes";
+    for (size_t i = 0; i < len;) {
+        if (line[i] == '\0')
+            return "NUL byte (is this a binary file?)";
+        if (line[i] < 0x20 && line[i] != '\t')
+            return "control character (is this a binary file?)";
+        int n = utf8_length(line + i);
+        if (n == 0 || i + n > len)
+            return "not valid UTF-8";
+        i += n;
+    }
+    return NULL;
+}
+static int is_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r';
+}
+
+static Corpus *fail(Corpus *c, char *error, const char *path, int line,
+                    const char *why)
+{
+    if (line)
+        snprintf(error, CORPUS_ERROR_ROOM, "%s:%d: %s", path, line, why);
+    else
+        snprintf(error, CORPUS_ERROR_ROOM, "%s: %s", path, why);
+    corpus_free(c);
+    return NULL;
+}
+
+Corpus *corpus_load(const char *path, char *error)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fail(NULL, error, path, 0, strerror(errno));
+    Corpus *c = calloc(1, sizeof *c);
+    size_t size = 0;
+    if (c)
+        c->text = read_all(f, &size);
+    fclose(f);
+    if (!c || !c->text)
+        return fail(c, error, path, 0, "cannot read the file");
+    size_t lines = 1;
+    for (size_t i = 0; i < size; i++)
+        lines += c->text[i] == '\n';
+    if (!(c->docs = malloc(lines * sizeof *c->docs)))
+        return fail(c, error, path, 0, "out of memory");
+    char *p = c->text, *end = c->text + size;
+    for (int line = 1; p < end; line++) {
+        char *eol = memchr(p, '\n', end - p);
+        if (!eol)
+            eol = end;
+        char *last = eol;  /* a CR just before the LF is the line's end */
+        if (last > p && last[-1] == '\r')
+            last--;
+        const char *why = line_problem((unsigned char *)p, last - p);
+        if (why)
+            return fail(c, error, path, line, why);
+        while (last > p && is_blank(last[-1]))
+            last--;
+        while (p < last && is_blank(*p))
+            p++;
+        *last = '\0';
+        if (p < last)
+            c->docs[c->n++] = p;
+        p = eol + 1;
+    }
+    if (c->n == 0)
+        return fail(c, error, path, 0, "no documents (the file is empty)");
+    return c;
+}
+
+void corpus_free(Corpus *c)
+{
+    if (!c)
+        return;
+    free(c->docs);
+    free(c->text);
+    free(c);
+}

@@ -1,0 +1,23 @@
+/* corpus.h: a text file of documents, one per line. */
+#ifndef CORPUS_H
+#define CORPUS_H
+
+#include <stddef.h>
+
+enum {
+    CORPUS_MAX_LINE = 1000,  /* bytes in a line, its end not counted */
+    CORPUS_ERROR_ROOM = 300  /* room for an error message */
+};
+
+typedef struct {
+    int n;        /* how many documents */
+    char **docs;  /* [n] each without its line end or outer spaces */
+    char *text;   /* the file's bytes, which docs point into */
+} Corpus;
+
+/* The documents of the file at path, or NULL with one line saying what
+   is wrong (naming the file and line) in error[CORPUS_ERROR_ROOM]. */
+Corpus *corpus_load(const char *path, char *error);
+void corpus_free(Corpus *c);
+
+#endif

@@ -1,0 +1,377 @@
+/* tests/chapter-04.c: the exercises of chapter 4, the corpus, its
+ * grammar and the tokenizers.  Tests run from the top of the project, so
+ * data/sentences.txt and tests/data/ are where they are in the tree. */
+#define _XOPEN_SOURCE 700 /* popen, mkstemp */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "corpus.h"
+#include "grammar.h"
+#include "tokenizer.h"
+
+TestSuite(grammar);
+TestSuite(corpus);
+TestSuite(tokens);
+TestSuite(program);
+
+static Corpus *load(const char *path)
+{
+    char error[CORPUS_ERROR_ROOM];
+    Corpus *c = corpus_load(path, error);
+    cr_assert_not_null(c, "%s", error);
+    return c;
+}
+
+/* ---- the grammar ------------------------------------------------------- */
+
+Test(grammar, has_596_words_and_a_is_first)
+{
+    cr_assert_eq(grammar_words(), 596);
+    cr_assert_str_eq(grammar_word(0), "a");
+    cr_assert_null(grammar_word(596));
+    for (int k = 1; k < 596; k++) /* in byte order, no repeats */
+        cr_assert_lt(strcmp(grammar_word(k - 1), grammar_word(k)), 0);
+}
+
+Test(grammar, accepts_sentences_that_follow_the_rules)
+{
+    const char *good[] = {
+        "the cat eats a muffin",
+        "cats sleep",                          /* bare plural subject */
+        "she sleeps",
+        "they eat her muffins",                /* her as determiner */
+        "he sees her",                         /* her as pronoun */
+        "an old cat sleeps",                   /* an before a vowel */
+        "a hungry owl eats an apple",
+        "the dog sleeps in the park today",    /* place and adverb */
+        "these happy children read two books", /* plural agreement */
+        "we visit the museum",                 /* a verb taking places */
+    };
+    for (size_t i = 0; i < sizeof good / sizeof *good; i++)
+        cr_assert(grammar_accepts(good[i]), "refused: %s", good[i]);
+}
+
+Test(grammar, refuses_sentences_that_break_them)
+{
+    const char *bad[] = {
+        "cat the eats a muffin",       /* words out of order */
+        "the cat a muffin eats",
+        "muffin a eats cat the",
+        "the cats eats a muffin",      /* verb does not agree */
+        "the cat eat a muffin",
+        "a old cat sleeps",            /* a before a vowel */
+        "an cat sleeps",
+        "these cat sleeps",            /* determiner does not agree */
+        "the muffin eats a cat",       /* food is not a subject */
+        "the cat eats a book",         /* eats takes food */
+        "the cat sleeps a muffin",     /* sleeps takes nothing */
+        "the cat eats",                /* eats needs its object */
+        "the hungry muffin sleeps",    /* hungry describes living things */
+        "the cat eats a croissant",    /* not a word of the grammar */
+        "The cat eats a muffin",       /* capitals are other words */
+        "the cat eats a muffin.",
+        "the  cat eats a muffin",      /* not single spaces */
+        " the cat eats a muffin",
+        "sleeps",                      /* too short */
+        "",
+        /* nine words: too long, though every part is right */
+        "the hungry cat eats a muffin in the kitchen",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_assert(!grammar_accepts(bad[i]), "accepted: %s", bad[i]);
+}
+
+Test(grammar, draws_only_what_it_accepts)
+{
+    Rng r;
+    rng_seed(&r, 7);
+    char s[GRAMMAR_MAX_CHARS + 1];
+    for (int i = 0; i < 5000; i++) {
+        grammar_draw(&r, s);
+        cr_assert(grammar_accepts(s), "drew and refused: %s", s);
+    }
+}
+
+Test(grammar, every_corpus_line_is_accepted)
+{
+    Corpus *c = load("data/sentences.txt");
+    cr_assert_eq(c->n, 30000);
+    for (int d = 0; d < c->n; d++)
+        cr_assert(grammar_accepts(c->docs[d]), "line %d: %s", d + 1,
+                  c->docs[d]);
+    corpus_free(c);
+}
+
+/* ---- loading ----------------------------------------------------------- */
+
+Test(corpus, lines_are_trimmed_and_blank_ones_skipped)
+{
+    /* crlf.txt: CRLF ends, spaces and tabs at both ends, a blank line */
+    Corpus *c = load("tests/data/crlf.txt");
+    cr_assert_eq(c->n, 3);
+    cr_assert_str_eq(c->docs[0], "the cat eats a muffin");
+    cr_assert_str_eq(c->docs[1], "the dog sleeps");
+    cr_assert_str_eq(c->docs[2], "cats sleep");
+    corpus_free(c);
+}
+
+Test(corpus, a_line_of_exactly_the_limit_is_fine)
+{
+    Corpus *c = load("tests/data/longest.txt");
+    cr_assert_eq(c->n, 1);
+    cr_assert_eq(strlen(c->docs[0]), CORPUS_MAX_LINE);
+    corpus_free(c);
+}
+
+Test(corpus, multibyte_characters_are_fine)
+{
+    Corpus *c = load("tests/data/utf8.txt");
+    cr_assert_eq(c->n, 2);
+    cr_assert_str_eq(c->docs[1], "\xc3\xa9t\xc3\xa9 \xe2\x82\xac "
+                                 "\xf0\x9f\x90\x88");
+    corpus_free(c);
+}
+
+static void refused(const char *path, const char *want)
+{
+    char error[CORPUS_ERROR_ROOM];
+    cr_assert_null(corpus_load(path, error), "%s was loaded", path);
+    cr_assert_str_eq(error, want);
+}
+
+Test(corpus, bad_files_are_refused_with_file_and_line)
+{
+    refused("tests/data/no-such-file.txt",
+            "tests/data/no-such-file.txt: No such file or directory");
+    refused("tests/data/empty.txt",
+            "tests/data/empty.txt: no documents (the file is empty)");
+    refused("tests/data/blank.txt",
+            "tests/data/blank.txt: no documents (the file is empty)");
+    refused("tests/data/nul.txt",
+            "tests/data/nul.txt:2: NUL byte (is this a binary file?)");
+    refused("tests/data/control.txt", "tests/data/control.txt:2: "
+            "control character (is this a binary file?)");
+    refused("tests/data/latin1.txt",
+            "tests/data/latin1.txt:2: not valid UTF-8");
+    char want[100];
+    snprintf(want, sizeof want,
+             "tests/data/long.txt:2: line longer than %d bytes",
+             CORPUS_MAX_LINE);
+    refused("tests/data/long.txt", want);
+}
+
+/* Writes bytes to a fresh temporary file and loads it. */
+static int loads(const char *bytes, size_t n)
+{
+    char path[] = "/tmp/microgpt-test-XXXXXX", error[CORPUS_ERROR_ROOM];
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(write(fd, bytes, n), (ssize_t)n);
+    close(fd);
+    Corpus *c = corpus_load(path, error);
+    unlink(path);
+    corpus_free(c);
+    return c != NULL;
+}
+
+Test(corpus, utf8_is_checked_to_the_letter)
+{
+    cr_assert(loads("\xc3\xa9\n", 3));             /* é */
+    cr_assert(loads("\xf4\x8f\xbf\xbf\n", 5));     /* U+10FFFF, the last */
+    cr_assert(!loads("\xc3\n", 2));                /* cut short */
+    cr_assert(!loads("\xc3\xc3\n", 3));            /* no continuation */
+    cr_assert(!loads("\xc0\xaf\n", 3));            /* overlong '/' */
+    cr_assert(!loads("\xe0\x80\xaf\n", 4));        /* overlong again */
+    cr_assert(!loads("\xed\xa0\x80\n", 4));        /* surrogate U+D800 */
+    cr_assert(!loads("\xf4\x90\x80\x80\n", 5));    /* above U+10FFFF */
+    cr_assert(!loads("\x80\n", 2));                /* a lone continuation */
+    cr_assert(!loads("\xff\n", 2));
+    cr_assert(loads("no newline at the end", 21));
+}
+
+/* ---- tokenizers -------------------------------------------------------- */
+
+Test(tokens, the_word_vocabulary)
+{
+    Corpus *c = load("data/sentences.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    cr_assert_eq(t->bos, 596);       /* so the vocabulary is 597 */
+    cr_assert_str_eq(t->tokens[0], "a");
+    cr_assert_eq(tokenizer_id(t, "a"), 0);
+    for (int i = 0; i < t->bos; i++) /* the grammar's words, all of them */
+        cr_assert_str_eq(t->tokens[i], grammar_word(i));
+    cr_assert_eq(tokenizer_id(t, "croissant"), -1);
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(tokens, the_running_example)
+{
+    /* Each id is the word's place in the sorted vocabulary: the number
+     * of vocabulary words that sort before it. */
+    Corpus *c = load("data/sentences.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    const char *words[5] = {"the", "cat", "eats", "a", "muffin"};
+    int ids[8], want[7];
+    char error[TOKENIZER_ERROR_ROOM];
+    want[0] = want[6] = 596;
+    for (int w = 0; w < 5; w++) {
+        want[w + 1] = 0;
+        for (int k = 0; k < grammar_words(); k++)
+            want[w + 1] += strcmp(grammar_word(k), words[w]) < 0;
+    }
+    cr_assert_eq(want[4], 0); /* "a" sorts first */
+    cr_assert_eq(tokenizer_encode(t, "the cat eats a muffin", ids, 8,
+                                  error), 7);
+    cr_assert_arr_eq(ids, want, sizeof want);
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(tokens, every_line_encodes_and_decodes_to_itself)
+{
+    Corpus *c = load("data/sentences.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    int ids[GRAMMAR_MAX_WORDS + 2];
+    char back[GRAMMAR_MAX_CHARS + 1], error[TOKENIZER_ERROR_ROOM];
+    for (int d = 0; d < c->n; d++) {
+        int n = tokenizer_encode(t, c->docs[d], ids, GRAMMAR_MAX_WORDS + 2,
+                                 error);
+        cr_assert_geq(n, 4, "%s", error); /* BOS, two words, BOS */
+        cr_assert(ids[0] == 596 && ids[n - 1] == 596);
+        tokenizer_decode(t, ids, n, back, sizeof back);
+        cr_assert_str_eq(back, c->docs[d]);
+    }
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(tokens, unknown_words_and_long_documents_are_errors)
+{
+    Corpus *c = load("tests/data/crlf.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    int ids[6];
+    char error[TOKENIZER_ERROR_ROOM];
+    cr_assert_eq(tokenizer_encode(t, "the cat eats a croissant", ids, 6,
+                                  error), -1);
+    cr_assert_str_eq(error, "\"croissant\" is not in the vocabulary");
+    cr_assert_eq(tokenizer_encode(t, "the cat eats a muffin", ids, 6,
+                                  error), -1); /* needs 7 */
+    cr_assert_str_eq(error, "more than 4 tokens in one document");
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(tokens, characters_of_names)
+{
+    /* 101 names that between them use all 26 letters: 26 tokens and BOS,
+     * as in the original; a is 0, z is 25, BOS 26. */
+    Corpus *c = load("tests/data/names.txt");
+    Tokenizer *t = tokenizer_build(c, BY_CHAR);
+    cr_assert_eq(t->bos, 26);
+    for (int i = 0; i < 26; i++) {
+        char letter[2] = {(char)('a' + i), '\0'};
+        cr_assert_eq(tokenizer_id(t, letter), i);
+    }
+    int ids[8], want[6] = {26, 4, 12, 12, 0, 26};
+    char error[TOKENIZER_ERROR_ROOM], back[8];
+    cr_assert_eq(tokenizer_encode(t, "emma", ids, 8, error), 6);
+    cr_assert_arr_eq(ids, want, sizeof want);
+    tokenizer_decode(t, ids, 6, back, sizeof back);
+    cr_assert_str_eq(back, "emma");
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(tokens, characters_are_code_points_in_order)
+{
+    /* utf8.txt holds "ok" and "été € 🐈": the characters, by code point,
+     * are space k o t é € 🐈. */
+    Corpus *c = load("tests/data/utf8.txt");
+    Tokenizer *t = tokenizer_build(c, BY_CHAR);
+    const char *want[] = {" ", "k", "o", "t", "\xc3\xa9", "\xe2\x82\xac",
+                          "\xf0\x9f\x90\x88"};
+    cr_assert_eq(t->bos, 7);
+    for (int i = 0; i < 7; i++)
+        cr_assert_str_eq(t->tokens[i], want[i]);
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+/* ---- the programs ------------------------------------------------------ */
+
+static char *output_of(const char *command, int *status)
+{
+    static char out[1 << 14];
+    FILE *p = popen(command, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    *status = pclose(p);
+    return out;
+}
+
+Test(program, tokenizes_a_sentence)
+{
+    int status;
+    char *out = output_of(STAGE_DIR "/words-demo the cat eats a muffin",
+                          &status);
+    cr_assert_eq(status, 0);
+    Corpus *c = load("data/sentences.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    char want[100];
+    snprintf(want, sizeof want, "596 %d %d %d 0 %d 596\n",
+             tokenizer_id(t, "the"), tokenizer_id(t, "cat"),
+             tokenizer_id(t, "eats"), tokenizer_id(t, "muffin"));
+    cr_assert_str_eq(out, want);
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(program, figures)
+{
+    int status;
+    char *out = output_of(STAGE_DIR "/words-demo --figures", &status);
+    cr_assert_eq(status, 0);
+    cr_assert_not_null(strstr(out, "%% corpus-lines\n30,000\n"));
+    cr_assert_not_null(strstr(out, "%% vocab-size\n597\n"));
+    cr_assert_not_null(strstr(out, "%% bos-id\n596\n"));
+    cr_assert_not_null(strstr(out, "%% grammar-accepts\n30,000\n"));
+    cr_assert_not_null(strstr(out, "%% vocab-first\n`a` (0), "));
+}
+
+Test(program, bad_input_is_one_line_and_a_nonzero_exit)
+{
+    static const struct {
+        const char *args;
+        int status;
+        const char *first;
+    } cases[] = {
+        {"the cat eats a croissant", 1,
+         "words-demo: \"croissant\" is not in the vocabulary\n"},
+        {"--data tests/data/latin1.txt", 1,
+         "words-demo: tests/data/latin1.txt:2: not valid UTF-8\n"},
+        {"--data tests/data/empty.txt", 1, "words-demo: tests/data/"
+         "empty.txt: no documents (the file is empty)\n"},
+        {"--bogus", 2, "usage: "},
+        {"--figures the", 2, "usage: "},
+        {"--data", 2, "usage: "},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char command[200];
+        snprintf(command, sizeof command, STAGE_DIR "/words-demo %s 2>&1",
+                 cases[i].args);
+        int status;
+        char *out = output_of(command, &status);
+        cr_assert(WIFEXITED(status), "%s", cases[i].args);
+        cr_assert_eq(WEXITSTATUS(status), cases[i].status, "%s",
+                     cases[i].args);
+        cr_assert_eq(strncmp(out, cases[i].first, strlen(cases[i].first)),
+                     0, "%s: %s", cases[i].args, out);
+        cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1,
+                     "one line: %s", out);
+    }
+}
