@@ -268,7 +268,7 @@ Test(tokens, unknown_words_and_long_documents_are_errors)
 
 Test(tokens, characters_of_names)
 {
-    /* 101 names that between them use all 26 letters: 26 tokens and BOS,
+    /* 102 names that between them use all 26 letters: 26 tokens and BOS,
      * as in the original; a is 0, z is 25, BOS 26. */
     Corpus *c = load("tests/data/names.txt");
     Tokenizer *t = tokenizer_build(c, BY_CHAR);
