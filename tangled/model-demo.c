@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "model.h"
+#include "numbers.h"
 #include "rng.h"
 #include "value.h"
 
@@ -17,30 +18,19 @@ enum { EMMA_LEN = 6 };
 static const int full_block[] = {596, 4, 1, 2, 0, 3, 596, 4, 1, 2, 0, 3,
                                  596, 4, 1, 2, 0};
 enum { FULL_LEN = 17 };
-static const char *commas(size_t n, char *buf)
-{
-    if (n < 1000)
-        sprintf(buf, "%zu", n);
-    else {
-        commas(n / 1000, buf);
-        sprintf(buf + strlen(buf), ",%03zu", n % 1000);
-    }
-    return buf;
-}
-
 static void table_row(const char *name, int rows, int cols, int times)
 {
-    char a[32], b[32];
+    char a[NUMBER_ROOM], b[NUMBER_ROOM];
     size_t n = (size_t)rows * cols;
     printf("| %s | %d × %d | %s | %d | %s |\n", name, rows, cols,
-           commas(n, a), times, commas(n * times, b));
+           with_commas(n, a), times, with_commas(n * times, b));
 }
 
 static void print_table(const Model *m)
 {
     const Config *c = &m->cfg;
     int V = c->vocab_size, C = c->n_embd, L = c->n_layer;
-    char total[32];
+    char total[NUMBER_ROOM];
     printf("| matrix | shape | each | times | parameters |\n"
            "|:--|:-:|--:|--:|--:|\n");
     table_row("`wte`, token embedding", V, C, 1);
@@ -49,7 +39,7 @@ static void print_table(const Model *m)
     table_row("`wq`, `wk`, `wv`, `wo`, attention", C, C, 4 * L);
     table_row("`fc1`, MLP widening", 4 * C, C, L);
     table_row("`fc2`, MLP narrowing", C, 4 * C, L);
-    printf("| total | | | | %s |\n", commas(m->n_params, total));
+    printf("| total | | | | %s |\n", with_commas(m->n_params, total));
 }
 typedef struct {
     double loss;
@@ -74,18 +64,9 @@ static size_t nodes_at_position_0(Model *m, KVCache *kv)
     values_release(mark);
     return n;
 }
-static const char *shortest(double x, char *buf)
-{
-    for (int digits = 1; digits <= 17; digits++) {
-        sprintf(buf, "%.*g", digits, x);
-        if (strtod(buf, NULL) == x)
-            break;
-    }
-    return buf;
-}
 static void print_figures(Model *word, Model *chr, KVCache *kv)
 {
-    char buf[32];
+    char buf[NUMBER_ROOM];
     Rng rng;
     rng_seed(&rng, 42);
     printf("%%%% rng-first\n%s\n", shortest(rng_random(&rng), buf));
@@ -95,8 +76,8 @@ static void print_figures(Model *word, Model *chr, KVCache *kv)
                i < 2 ? ", " : "\n");
     printf("%%%% param-table\n");
     print_table(word);
-    printf("%%%% param-total\n%s\n", commas(word->n_params, buf));
-    printf("%%%% char-param-total\n%s\n", commas(chr->n_params, buf));
+    printf("%%%% param-total\n%s\n", with_commas(word->n_params, buf));
+    printf("%%%% char-param-total\n%s\n", with_commas(chr->n_params, buf));
     KVCache *chr_kv = kv_new(&chr->cfg);
     Measure e = measure(chr, chr_kv, emma, EMMA_LEN);
     printf("%%%% emma-loss\n%s\n", shortest(e.loss, buf));
@@ -105,12 +86,12 @@ static void print_figures(Model *word, Model *chr, KVCache *kv)
     Measure ex = measure(word, kv, example, EXAMPLE_LEN);
     printf("%%%% untrained-loss\n%.4f\n", ex.loss);
     printf("%%%% nodes-position-0\n%s\n",
-           commas(nodes_at_position_0(word, kv), buf));
-    printf("%%%% nodes-example\n%s\n", commas(ex.nodes, buf));
-    printf("%%%% depth-example\n%s\n", commas(ex.depth, buf));
+           with_commas(nodes_at_position_0(word, kv), buf));
+    printf("%%%% nodes-example\n%s\n", with_commas(ex.nodes, buf));
+    printf("%%%% depth-example\n%s\n", with_commas(ex.depth, buf));
     Measure full = measure(word, kv, full_block, FULL_LEN);
-    printf("%%%% nodes-block\n%s\n", commas(full.nodes, buf));
-    printf("%%%% depth-block\n%s\n", commas(full.depth, buf));
+    printf("%%%% nodes-block\n%s\n", with_commas(full.nodes, buf));
+    printf("%%%% depth-block\n%s\n", with_commas(full.depth, buf));
     printf("%%%% node-bytes\n%zu\n", sizeof(Value));
     printf("%%%% block-megabytes\n%.0f\n",
            full.nodes * (double)sizeof(Value) / 1e6);

@@ -5,6 +5,7 @@
 
 #include "corpus.h"
 #include "grammar.h"
+#include "numbers.h"
 #include "tokenizer.h"
 
 typedef struct {
@@ -62,20 +63,11 @@ static int accepted(const Corpus *c)
         n += grammar_accepts(c->docs[d]);
     return n;
 }
-static void commas(int n, char *buf)
-{
-    if (n < 1000)
-        sprintf(buf, "%d", n);
-    else
-        sprintf(buf, "%d,%03d", n / 1000, n % 1000);
-}
-
 static void print_figures(const Corpus *c, const Tokenizer *t)
 {
-    char buf[32], error[TOKENIZER_ERROR_ROOM];
+    char buf[NUMBER_ROOM], error[TOKENIZER_ERROR_ROOM];
     int ids[16];
-    commas(c->n, buf);
-    printf("%%%% corpus-lines\n%s\n", buf);
+    printf("%%%% corpus-lines\n%s\n", with_commas(c->n, buf));
     printf("%%%% distinct-words\n%d\n", t->bos);
     printf("%%%% vocab-size\n%d\n", t->bos + 1);
     printf("%%%% bos-id\n%d\n", t->bos);
@@ -89,8 +81,7 @@ static void print_figures(const Corpus *c, const Tokenizer *t)
     printf("%%%% example-ids\n");
     for (int i = 0; i < n; i++)
         printf("%d%s", ids[i], i + 1 < n ? ", " : "\n");
-    commas(accepted(c), buf);
-    printf("%%%% grammar-accepts\n%s\n", buf);
+    printf("%%%% grammar-accepts\n%s\n", with_commas(accepted(c), buf));
 }
 static int run(const Options *o, const Corpus *c, const Tokenizer *t,
                char **tokens, int n_tokens)
