@@ -25,7 +25,11 @@ static size_t next_token(TokenKind kind, const char *s, size_t *skip)
     if (kind == BY_WORD)
         return strcspn(s, " \t");
     unsigned char c = (unsigned char)*s;
-    return c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    size_t n = c < 0x80 ? 1 : c >= 0xf0 ? 4 : c >= 0xe0 ? 3 : 2;
+    for (size_t i = 1; i < n; i++)  /* never past the end of s */
+        if (!s[i])
+            return i;
+    return n;
 }
 static int by_bytes(const void *a, const void *b)
 {

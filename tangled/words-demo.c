@@ -101,12 +101,16 @@ static int run(const Options *o, const Corpus *c, const Tokenizer *t,
         return 0;
     }
     char doc[CORPUS_MAX_LINE + 1] = "", error[TOKENIZER_ERROR_ROOM];
-    for (int i = 0; i < n_tokens; i++)
-        if (strlen(doc) + strlen(tokens[i]) + 1 < sizeof doc) {
-            if (i)
-                strcat(doc, " ");
-            strcat(doc, tokens[i]);
+    for (int i = 0; i < n_tokens; i++) {
+        if (strlen(doc) + strlen(tokens[i]) + 1 >= sizeof doc) {
+            fprintf(stderr, "words-demo: the text is longer than %d "
+                            "bytes\n", CORPUS_MAX_LINE);
+            return 1;
         }
+        if (i)
+            strcat(doc, " ");
+        strcat(doc, tokens[i]);
+    }
     int ids[CORPUS_MAX_LINE + 2];
     int n = tokenizer_encode(t, doc, ids, CORPUS_MAX_LINE + 2, error);
     if (n < 0) {

@@ -287,6 +287,21 @@ Test(tokens, characters_of_names)
     corpus_free(c);
 }
 
+Test(tokens, a_character_cut_short_is_not_read_past_its_end)
+{
+    /* A lead byte promising four bytes, then the end of the string: one
+     * token of one byte, which no vocabulary of valid text has. */
+    Corpus *c = load("tests/data/utf8.txt");
+    Tokenizer *t = tokenizer_build(c, BY_CHAR);
+    static const char cut[] = "k\xf0";
+    int ids[8];
+    char error[TOKENIZER_ERROR_ROOM];
+    cr_assert_eq(tokenizer_encode(t, cut, ids, 8, error), -1);
+    cr_assert_str_eq(error, "\"\xf0\" is not in the vocabulary");
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
 Test(tokens, characters_are_code_points_in_order)
 {
     /* utf8.txt holds "ok" and "été € 🐈": the characters, by code point,
@@ -356,12 +371,14 @@ Test(program, bad_input_is_one_line_and_a_nonzero_exit)
          "words-demo: tests/data/latin1.txt:2: not valid UTF-8\n"},
         {"--data tests/data/empty.txt", 1, "words-demo: tests/data/"
          "empty.txt: no documents (the file is empty)\n"},
+        {"the cat eats a muffin $(head -c 1000 /dev/zero | tr '\\0' a)",
+         1, "words-demo: the text is longer than 1000 bytes\n"},
         {"--bogus", 2, "usage: "},
         {"--figures the", 2, "usage: "},
         {"--data", 2, "usage: "},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char command[200];
+        char command[300];
         snprintf(command, sizeof command, STAGE_DIR "/words-demo %s 2>&1",
                  cases[i].args);
         int status;
