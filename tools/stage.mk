@@ -19,11 +19,17 @@ CC       ?= cc
 WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # No fused multiply-add: a*b + c must round twice, as Python's does, or the
 # model's numbers drift from the original's in the last bit (chapter 3).
-MATH     := -ffp-contract=off
+# And pow is always the C library's pow, as Python's ** is: GCC would
+# otherwise turn pow(x, -1) into 1 / x and pow(g, 2) into g * g, which
+# differ from the library's result in the last bit about once in a
+# thousand (chapters 3 and 5).
+MATH     := -ffp-contract=off -fno-builtin-pow
 OPT_release := -O2 -g
 OPT_san  := -O1 -g -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=all
-CFLAGS   := $(WARN) $(MATH) $(OPT_$(VARIANT)) -I$(SRC) -MMD -MP
+# Each stage's programs know which stage they are (microgpt --version).
+CFLAGS   := $(WARN) $(MATH) $(OPT_$(VARIANT)) -I$(SRC) -MMD -MP \
+            -DMICROGPT_STAGE=$(N)
 LDLIBS   := -lm
 CRITERION := $(shell pkg-config --cflags --libs criterion)
 
@@ -45,7 +51,7 @@ TESTS      := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 programs: $(PROGS)
 tests: $(TESTS) $(PROGS)
 
-$(OUT)/obj/%.o: $(SRC)/%.c
+$(OUT)/obj/%.o: $(SRC)/%.c tools/stage.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
@@ -60,7 +66,7 @@ $(OUT)/%: $(OUT)/obj/%.o $(LIB)
 # Tests see the stage's headers and know where its programs are, so a test
 # can check what a chapter's program prints, not only what its functions
 # return.
-$(OUT)/tests/%: tests/%.c $(LIB)
+$(OUT)/tests/%: tests/%.c $(LIB) tools/stage.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -DSTAGE_DIR='"$(OUT)"' $< $(LIB) $(CRITERION) \
 	    $(LDLIBS) -o $@
