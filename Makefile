@@ -1,6 +1,7 @@
 # microGPT, literately: the one entry point.
 #
-#   make                   deps if missing, tangle, every stage, the book
+#   make                   deps if missing, tangle, every stage, the book,
+#                          build/microgpt (the last stage's program)
 #   make test              every chapter's tests on every stage from its own
 #                          on, sanitizer and leak runs, check-tangled, that
 #                          data/sentences.txt is what the grammar draws,
@@ -34,8 +35,9 @@ PACKAGES := gcc make gawk noweb pandoc libcriterion-dev pkg-config \
 .PHONY: all deps stages tangle check-tangled book check-book test clean \
         test-stages
 
-all: deps stages book
-	@echo "Built stages $(firstword $(STAGES))..$(LAST) in build/chapter-N/"
+all: deps stages build/microgpt book
+	@echo "Built stages $(firstword $(STAGES))..$(LAST) in build/chapter-N/,"
+	@echo "the program build/microgpt (stage $(LAST)'s),"
 	@echo "and the book: $(BOOK)/index.html, $(BOOK)/microgpt.pdf"
 
 deps:
@@ -57,6 +59,25 @@ chapter-%: deps
 test-chapter-%: chapter-%
 	@$(MAKE) -f tools/stage.mk N=$* VARIANT=release tests
 	@tools/run-tests --report $* $*:release
+
+# The finished program is the last stage's.  It is copied only when it
+# changed, so that what depends on it is not made again for nothing.
+build/microgpt: stages
+	@if ! cmp -s build/chapter-$(LAST)/microgpt $@; then \
+	  cp build/chapter-$(LAST)/microgpt $@; echo "Copied $@"; fi
+
+# ---- the book's run -------------------------------------------------------
+
+# The word model trained with every default, as a reader first runs it;
+# chapter 5 prints what it printed and plots its log.
+RUN := build/runs/word
+
+$(RUN).out: build/microgpt data/sentences.txt
+	@mkdir -p $(@D)
+	@rm -f $(RUN).csv $(RUN).ckpt
+	@echo "The book's run: build/microgpt train, 5000 steps..."
+	build/microgpt train --log $(RUN).csv --out $(RUN).ckpt > $@.tmp
+	@mv $@.tmp $@
 
 # ---- the readable sources ----------------------------------------------
 
@@ -86,7 +107,7 @@ $(BOOK)/md/.stamp: $(CHAPTERS) book/nw2md.awk
 $(MD) $(BOOK)/md/contents.md: $(BOOK)/md/.stamp ;
 
 # The programs of every stage print the figures the prose names.
-$(FIGURES): stages tools/figures
+$(FIGURES): stages tools/figures $(RUN).out
 	@mkdir -p $(@D)
 	@tools/figures $(STAGES) > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi

@@ -13,6 +13,9 @@
 -- A figure whose text is a Graphviz graph ("digraph ...") is drawn by dot
 -- at build time: inline SVG in the HTML, a PDF (vector) picture in the
 -- PDF, written into the directory named by the metadata "figures-out".
+-- A figure whose text starts with the line "# gnuplot" is a gnuplot
+-- script (its data inline) and is drawn the same way: SVG in the HTML,
+-- PDF in the PDF.  The script sets no terminal; the filter does.
 -- The span's caption attribute becomes the figure's caption.
 
 local figures = {}
@@ -50,13 +53,27 @@ local function caption_of(span)
   return blocks[1] and blocks[1].content or {}
 end
 
+-- The picture's program, as a command that reads text on its standard
+-- input and writes a PDF to a file or SVG to its standard output.
+local function draw(text, path)
+  if text:match("^digraph") then
+    if path then return pandoc.pipe("dot", {"-Tpdf", "-o", path}, text) end
+    return pandoc.pipe("dot", {"-Tsvg"}, text)
+  end
+  local terminal = path
+    and ('set terminal pdfcairo size 5in,3in font "Helvetica,9" pointscale 0.4\n' ..
+         'set output "' .. path .. '"\n')
+    or 'set terminal svg size 720,420 font "Helvetica,12"\n'
+  return pandoc.pipe("gnuplot", {}, terminal .. text)
+end
+
 local function graph(name, text, caption)
   if FORMAT:match("latex") then
     local path = out_dir .. "/" .. name .. ".pdf"
-    pandoc.pipe("dot", {"-Tpdf", "-o", path}, text)
+    draw(text, path)
     return { pandoc.Para { pandoc.Image(caption, path, "fig:") } }
   end
-  local svg = pandoc.pipe("dot", {"-Tsvg"}, text)
+  local svg = draw(text, nil)
   svg = svg:gsub("^.-<svg", "<svg")
   return {
     pandoc.RawBlock("html", '<figure class="graph" id="fig-' .. name ..
@@ -72,7 +89,7 @@ local function figure(span)
   local text = figures[name]
   if not text then error("figures.lua: no program printed figure '" ..
                          name .. "'") end
-  if text:match("^digraph") then
+  if text:match("^digraph") or text:match("^# gnuplot\n") then
     return graph(name, text, caption_of(span))
   end
   return pandoc.read(text, "markdown").blocks

@@ -1,0 +1,492 @@
+/* checkpoint.c: saving and loading runs; see checkpoint.h. */
+#define _POSIX_C_SOURCE 200809L  /* open, fdopen, fsync, unlink */
+#include "checkpoint.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct {
+    unsigned char *bytes;
+    size_t len, cap;
+    int failed;          /* memory ran out; the buffer is unusable */
+} Out;
+
+static void put(Out *o, const void *p, size_t n)
+{
+    if (o->failed)
+        return;
+    if (n > o->cap - o->len) {
+        size_t cap = o->cap ? o->cap : 4096;
+        while (cap - o->len < n)
+            cap *= 2;
+        unsigned char *b = realloc(o->bytes, cap);
+        if (!b) {
+            o->failed = 1;
+            return;
+        }
+        o->bytes = b;
+        o->cap = cap;
+    }
+    memcpy(o->bytes + o->len, p, n);
+    o->len += n;
+}
+
+static void put_u64(Out *o, uint64_t x)
+{
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(x >> 8 * i);
+    put(o, b, 8);
+}
+
+static void put_u32(Out *o, uint32_t x)
+{
+    unsigned char b[4];
+    for (int i = 0; i < 4; i++)
+        b[i] = (unsigned char)(x >> 8 * i);
+    put(o, b, 4);
+}
+
+static void put_f64(Out *o, double x)
+{
+    uint64_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    put_u64(o, bits);
+}
+typedef struct {
+    const unsigned char *p;  /* the next byte to read */
+    size_t left;             /* bytes from p to the end */
+    int short_read;          /* a read wanted more than was left */
+} In;
+
+static void get(In *in, void *out, size_t n)
+{
+    if (n > in->left) {
+        in->short_read = 1;
+        memset(out, 0, n);
+        return;
+    }
+    memcpy(out, in->p, n);
+    in->p += n;
+    in->left -= n;
+}
+
+static uint64_t get_u64(In *in)
+{
+    unsigned char b[8];
+    get(in, b, 8);
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--)
+        x = x * 256 + b[i];
+    return x;
+}
+
+static uint32_t get_u32(In *in)
+{
+    unsigned char b[4];
+    get(in, b, 4);
+    uint32_t x = 0;
+    for (int i = 3; i >= 0; i--)
+        x = x * 256 + b[i];
+    return x;
+}
+
+static double get_f64(In *in)
+{
+    uint64_t bits = get_u64(in);
+    double x;
+    memcpy(&x, &bits, sizeof x);
+    return x;
+}
+static const char MAGIC[8] = {'m', 'i', 'c', 'r', 'o', 'g', 'p', 't'};
+enum { SIZE_AT = 12 };  /* where the file's size is kept */
+
+static void put_state(Out *o, const Run *r)
+{
+    const Config *c = &r->model->cfg;
+    const Adam *a = r->adam;
+    put(o, MAGIC, sizeof MAGIC);
+    put_u32(o, CHECKPOINT_VERSION);
+    put_u64(o, 0);  /* the size, filled in by put_run */
+    put_u32(o, c->vocab_size);
+    put_u32(o, c->n_embd);
+    put_u32(o, c->n_head);
+    put_u32(o, c->n_layer);
+    put_u32(o, c->block_size);
+    put_u32(o, r->tokenizer->kind == BY_CHAR);
+    put_u64(o, r->seed);
+    put_u64(o, r->corpus);
+    put_u32(o, a->step);
+    put_u32(o, a->num_steps);
+    put_f64(o, a->lr);
+    put_f64(o, a->beta1);
+    put_f64(o, a->beta2);
+    put_f64(o, a->eps);
+}
+
+static void put_rng(Out *o, const Rng *g)
+{
+    for (int i = 0; i < MT_N; i++)
+        put_u32(o, g->mt[i]);
+    put_u32(o, g->next);
+    put_u32(o, g->has_spare);
+    put_f64(o, g->spare);
+}
+static void put_run(Out *o, const Run *r)
+{
+    put_state(o, r);
+    put_rng(o, &r->rng);
+    const Tokenizer *t = r->tokenizer;
+    for (int i = 0; i < t->bos; i++) {
+        size_t len = strlen(t->tokens[i]);
+        put_u32(o, (uint32_t)len);
+        put(o, t->tokens[i], len);
+    }
+    size_t n = r->model->n_params;
+    for (size_t i = 0; i < n; i++)
+        put_f64(o, r->model->params[i].data);
+    for (size_t i = 0; i < n; i++)
+        put_f64(o, r->adam->m[i]);
+    for (size_t i = 0; i < n; i++)
+        put_f64(o, r->adam->v[i]);
+    if (o->failed)
+        return;
+    uint64_t size = o->len + 8;
+    for (int i = 0; i < 8; i++)
+        o->bytes[SIZE_AT + i] = (unsigned char)(size >> 8 * i);
+    put_u64(o, fnv1a(FNV_START, o->bytes, o->len));
+}
+static int failed(char *error, const char *what, const char *path)
+{
+    snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot %s %s: %s", what, path,
+             strerror(errno));
+    return 0;
+}
+
+static char *temporary_name(const char *path)
+{
+    char *tmp = malloc(strlen(path) + sizeof ".tmp");
+    if (tmp)
+        strcat(strcpy(tmp, path), ".tmp");
+    return tmp;
+}
+
+/* Writes o to tmp, which must not exist yet; on failure, removes what
+   it made, and only that. */
+static int write_file(const char *tmp, const Out *o, char *error)
+{
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    if (fd < 0)
+        return failed(error, "create", tmp);
+    FILE *f = fdopen(fd, "wb");
+    int ok = f && fwrite(o->bytes, 1, o->len, f) == o->len
+             && fflush(f) == 0 && fsync(fd) == 0;
+    if (!ok)
+        failed(error, "write", tmp);
+    if (f ? fclose(f) != 0 : close(fd) != 0)
+        ok = ok && failed(error, "write", tmp);
+    if (!ok)
+        unlink(tmp);
+    return ok;
+}
+
+int checkpoint_save(const Run *r, const char *path, char *error)
+{
+    Out o = {0};
+    put_run(&o, r);
+    char *tmp = temporary_name(path);
+    int ok = 0;
+    if (o.failed || !tmp)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "out of memory");
+    else if (!write_file(tmp, &o, error))
+        ;  /* the message is in error */
+    else if (rename(tmp, path) != 0) {
+        failed(error, "rename to", path);
+        unlink(tmp);
+    } else
+        ok = 1;
+    free(tmp);
+    free(o.bytes);
+    return ok;
+}
+static int starts_with_magic(const char *path)
+{
+    char head[sizeof MAGIC];
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return 0;
+    int ok = fread(head, 1, sizeof head, f) == sizeof head
+             && memcmp(head, MAGIC, sizeof MAGIC) == 0;
+    fclose(f);
+    return ok;
+}
+
+int checkpoint_can_save(const char *path, char *error)
+{
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        fclose(f);
+        if (!starts_with_magic(path)) {
+            snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
+                     "microgpt checkpoint; not replacing it", path);
+            return 0;
+        }
+    }
+    char *tmp = temporary_name(path);
+    if (!tmp) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "out of memory");
+        return 0;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+    int ok = fd >= 0;
+    if (ok) {
+        close(fd);
+        unlink(tmp);
+    } else if (errno == EEXIST)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists, left by a save "
+                 "that did not finish; move it away first", tmp);
+    else
+        failed(error, "create", tmp);
+    free(tmp);
+    return ok;
+}
+static unsigned char *read_whole(const char *path, size_t *size,
+                                 char *error)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        failed(error, "open", path);
+        return NULL;
+    }
+    size_t cap = 1 << 16, len = 0, got;
+    unsigned char *b = malloc(cap);
+    while (b && (got = fread(b + len, 1, cap - len, f)) > 0)
+        if ((len += got) == cap) {
+            unsigned char *bigger = realloc(b, cap *= 2);
+            if (!bigger)
+                free(b);
+            b = bigger;
+        }
+    int bad = ferror(f);
+    fclose(f);
+    if (!b || bad) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot read %s: %s", path,
+                 b ? "read error" : "out of memory");
+        free(b);
+        return NULL;
+    }
+    *size = len;
+    return b;
+}
+static int bad(char *error, const char *path, const char *why)
+{
+    snprintf(error, CHECKPOINT_ERROR_ROOM, "%s: %s", path, why);
+    return 0;
+}
+
+static int check_outside(const unsigned char *b, size_t size,
+                         const char *path, char *error)
+{
+    char why[200];
+    In in = {b, size, 0};
+    char magic[sizeof MAGIC];
+    get(&in, magic, sizeof magic);
+    if (in.short_read || memcmp(magic, MAGIC, sizeof MAGIC) != 0)
+        return bad(error, path, "not a microgpt checkpoint");
+    uint32_t version = get_u32(&in);
+    uint64_t written = get_u64(&in);
+    if (in.short_read)
+        return bad(error, path, "truncated: it ends inside its header");
+    if (version != CHECKPOINT_VERSION) {
+        snprintf(why, sizeof why, "checkpoint format version %lu; this "
+                 "program reads version %d", (unsigned long)version,
+                 CHECKPOINT_VERSION);
+        return bad(error, path, why);
+    }
+    if (size < written) {
+        snprintf(why, sizeof why, "truncated: %zu of its %llu bytes", size,
+                 (unsigned long long)written);
+        return bad(error, path, why);
+    }
+    In end = {b + size - 8, 8, 0};
+    if (size != written || get_u64(&end) != fnv1a(FNV_START, b, size - 8))
+        return bad(error, path, "corrupted: its checksum does not match "
+                                "its contents");
+    return 1;
+}
+typedef struct {
+    Config cfg;
+    TokenKind kind;
+    uint64_t seed, corpus;
+    int step, num_steps;
+    double lr, beta1, beta2, eps;
+    Rng rng;
+} State;
+
+static const char *read_state(In *in, State *s)
+{
+    char magic[sizeof MAGIC];
+    get(in, magic, sizeof magic);  /* these three check_outside checked */
+    get_u32(in);
+    get_u64(in);
+    uint32_t f[6];
+    for (int i = 0; i < 6; i++)
+        f[i] = get_u32(in);
+    for (int i = 0; i < 5; i++)
+        if (f[i] > INT_MAX)
+            return "its configuration is not one of a model";
+    s->cfg = (Config){(int)f[0], (int)f[1], (int)f[2], (int)f[3],
+                      (int)f[4]};
+    if (config_check(&s->cfg) || f[5] > 1)
+        return "its configuration is not one of a model";
+    s->kind = f[5] ? BY_CHAR : BY_WORD;
+    s->seed = get_u64(in);
+    s->corpus = get_u64(in);
+    uint32_t step = get_u32(in), num_steps = get_u32(in);
+    if (num_steps < 1 || num_steps > INT_MAX || step > num_steps)
+        return "its step count is impossible";
+    s->step = (int)step;
+    s->num_steps = (int)num_steps;
+    s->lr = get_f64(in);
+    s->beta1 = get_f64(in);
+    s->beta2 = get_f64(in);
+    s->eps = get_f64(in);
+    if (!(s->lr > 0 && s->lr <= 1e3 && s->beta1 >= 0 && s->beta1 < 1
+          && s->beta2 >= 0 && s->beta2 < 1 && s->eps > 0 && s->eps < 1))
+        return "its optimiser settings are impossible";
+    return NULL;
+}
+
+static const char *read_rng(In *in, Rng *g)
+{
+    for (int i = 0; i < MT_N; i++)
+        g->mt[i] = get_u32(in);
+    uint32_t next = get_u32(in), has_spare = get_u32(in);
+    g->spare = get_f64(in);
+    if (next > MT_N || has_spare > 1 || !isfinite(g->spare))
+        return "its random number generator's state is impossible";
+    g->next = (int)next;
+    g->has_spare = (int)has_spare;
+    return NULL;
+}
+static int read_token(In *in, char **at)
+{
+    uint32_t len = get_u32(in);
+    if (in->short_read || len < 1 || len > in->left)
+        return 0;
+    for (uint32_t k = 0; k < len; k++)
+        if (in->p[k] < 0x20 || in->p[k] == 0x7f)
+            return 0;
+    get(in, *at, len);
+    (*at)[len] = '\0';
+    *at += len + 1;
+    return 1;
+}
+static Tokenizer *read_vocabulary(In *in, TokenKind kind, int count,
+                                  char **text)
+{
+    if ((size_t)count > in->left / 5)
+        return NULL;
+    Corpus view = {count, malloc((size_t)count * sizeof(char *)), NULL};
+    char *at = *text = malloc(in->left + (size_t)count);
+    int ok = view.docs && at;
+    for (int i = 0; ok && i < count; i++) {
+        view.docs[i] = at;
+        ok = read_token(in, &at);
+    }
+    Tokenizer *t = ok ? tokenizer_build(&view, kind) : NULL;
+    ok = t && t->bos == count;
+    for (int i = 0; ok && i < count; i++)
+        ok = strcmp(t->tokens[i], view.docs[i]) == 0;
+    free(view.docs);
+    if (!ok) {
+        tokenizer_free(t);
+        t = NULL;
+    }
+    return t;
+}
+static int read_arrays(In *in, Run *r)
+{
+    size_t n = r->model->n_params;
+    int ok = 1;
+    for (size_t i = 0; i < n; i++) {
+        r->model->params[i].data = get_f64(in);
+        ok = ok && isfinite(r->model->params[i].data);
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->adam->m[i] = get_f64(in);
+        ok = ok && isfinite(r->adam->m[i]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->adam->v[i] = get_f64(in);
+        ok = ok && isfinite(r->adam->v[i]) && r->adam->v[i] >= 0;
+    }
+    return ok && !in->short_read;
+}
+static Run *build(In *in, const State *s, Tokenizer *t, const char *path,
+                  char *error)
+{
+    Config cfg = s->cfg;
+    if (in->short_read || in->left != 24 * config_params(&cfg)) {
+        tokenizer_free(t);
+        bad(error, path, "its sizes do not add up");
+        return NULL;
+    }
+    Run *r = calloc(1, sizeof *r);
+    if (!r) {
+        tokenizer_free(t);
+        bad(error, path, "out of memory");
+        return NULL;
+    }
+    r->tokenizer = t;
+    r->rng = s->rng;
+    r->seed = s->seed;
+    r->corpus = s->corpus;
+    r->model = model_new(&cfg);
+    r->adam = adam_new(r->model->n_params, s->num_steps, s->lr);
+    r->adam->step = s->step;
+    r->adam->beta1 = s->beta1;
+    r->adam->beta2 = s->beta2;
+    r->adam->eps = s->eps;
+    r->kv = kv_new(&cfg);
+    if (!read_arrays(in, r)) {
+        run_free(r);
+        bad(error, path, "it holds a number that is not finite");
+        return NULL;
+    }
+    return r;
+}
+
+Run *checkpoint_load(const char *path, char *error)
+{
+    size_t size;
+    unsigned char *b = read_whole(path, &size, error);
+    if (!b || !check_outside(b, size, path, error)) {
+        free(b);
+        return NULL;
+    }
+    In in = {b, size - 8, 0};
+    State s;
+    const char *why = read_state(&in, &s);
+    if (!why)
+        why = read_rng(&in, &s.rng);
+    char *text = NULL;
+    Tokenizer *t = NULL;
+    if (!why && !(t = read_vocabulary(&in, s.kind, s.cfg.vocab_size - 1,
+                                      &text)))
+        why = "its vocabulary is not a sorted list of distinct tokens";
+    Run *r = NULL;
+    if (why)
+        bad(error, path, why);
+    else
+        r = build(&in, &s, t, path, error);
+    free(text);
+    free(b);
+    return r;
+}

@@ -1,0 +1,477 @@
+/* microgpt.c: the program: train a GPT on a text file and keep it in a
+   checkpoint. */
+#define _POSIX_C_SOURCE 200809L  /* clock_gettime, isatty, sigaction */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "numbers.h"
+#include "train.h"
+
+#ifndef MICROGPT_STAGE
+#define MICROGPT_STAGE 0  /* built outside the book's Makefile */
+#endif
+
+typedef enum { TEXT, WHOLE, REAL, SEED } Kind;
+
+typedef struct {
+    const char *name;   /* "--steps" */
+    Kind kind;
+    double min, max;    /* WHOLE: min..max; REAL: above min, up to max */
+    void *value;        /* a const char *, int, double or uint64_t */
+    int given;          /* set when the command line has it */
+} Option;
+
+static const char *needs(const Option *o, char *buf, size_t size)
+{
+    switch (o->kind) {
+    case TEXT:
+        return "a value";
+    case WHOLE:
+        snprintf(buf, size, "a whole number from %.0f to %.0f", o->min,
+                 o->max);
+        return buf;
+    case REAL:
+        snprintf(buf, size, "a number above %g and at most %g", o->min,
+                 o->max);
+        return buf;
+    case SEED:
+        return "a whole number from 0 to 18446744073709551615";
+    }
+    return "";
+}
+static int parse_value(const Option *o, const char *text)
+{
+    char *end;
+    errno = 0;
+    if (o->kind == TEXT) {
+        *(const char **)o->value = text;
+        return *text != '\0';
+    }
+    if (o->kind == SEED) {
+        if (*text < '0' || *text > '9')
+            return 0;
+        unsigned long long x = strtoull(text, &end, 10);
+        *(uint64_t *)o->value = x;
+        return !*end && !errno;
+    }
+    double x = o->kind == WHOLE ? (double)strtol(text, &end, 10)
+                                : strtod(text, &end);
+    if (end == text || *end || errno || isspace((unsigned char)*text))
+        return 0;
+    if (o->kind == WHOLE) {
+        if (x < o->min || x > o->max)
+            return 0;
+        *(int *)o->value = (int)x;
+    } else {
+        if (!(x > o->min && x <= o->max))  /* also refuses NaN */
+            return 0;
+        *(double *)o->value = x;
+    }
+    return 1;
+}
+enum { OPTIONS_HELP = -1 };
+
+static Option *find_option(Option *opts, int n, const char *name,
+                           size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strlen(opts[i].name) == len
+            && strncmp(opts[i].name, name, len) == 0)
+            return &opts[i];
+    return NULL;
+}
+
+/* Reads argv[1..argc) into opts: 0 if all is well, OPTIONS_HELP for
+   --help, or 2 after one line on stderr. */
+static int read_options(const char *command, Option *opts, int n,
+                        int argc, char **argv)
+{
+    char buf[100];
+    for (int i = 1; i < argc; i++) {
+        const char *arg = argv[i], *eq = strchr(arg, '=');
+        if (strcmp(arg, "--help") == 0)
+            return OPTIONS_HELP;
+        size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
+        Option *o = strncmp(arg, "--", 2) == 0
+                    ? find_option(opts, n, arg, len) : NULL;
+        if (!o) {
+            fprintf(stderr, "microgpt %s: unknown %s \"%s\" (see microgpt "
+                    "%s --help)\n", command, arg[0] == '-' ? "option"
+                    : "argument", arg, command);
+            return 2;
+        }
+        const char *text = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
+        if (!text || !parse_value(o, text)) {
+            fprintf(stderr, "microgpt %s: %s needs %s%s%s%s\n", command,
+                    o->name, needs(o, buf, sizeof buf),
+                    text ? ", not \"" : "", text ? text : "",
+                    text ? "\"" : "");
+            return 2;
+        }
+        o->given = 1;
+    }
+    return 0;
+}
+
+static int given(const Option *opts, int n, const char *name)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(opts[i].name, name) == 0)
+            return opts[i].given;
+    return 0;
+}
+typedef struct {
+    int terminal;     /* redraw one line, rather than print lines */
+    int first, last;  /* this run takes steps first + 1 to last */
+    int every;        /* plain lines: every this many steps */
+    double start;     /* when the first step began, in seconds */
+    double shown;     /* when the line was last drawn */
+} Progress;
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + t.tv_nsec / 1e9;
+}
+
+static Progress progress_start(int first, int last, int num_steps)
+{
+    return (Progress){.terminal = isatty(fileno(stdout)), .first = first,
+                      .last = last,
+                      .every = num_steps >= 10 ? num_steps / 10 : 1,
+                      .start = now()};
+}
+static void progress_show(Progress *p, int step, int num_steps,
+                          double loss, double lr)
+{
+    double t = now(), rate = (step - p->first) / (t - p->start + 1e-9);
+    int end = step == p->last;
+    if (p->terminal ? t - p->shown < 0.1 && !end
+                    : step % p->every != 0 && step != p->first + 1 && !end)
+        return;
+    p->shown = t;
+    printf("%sstep %4d / %4d | loss %.4f | lr %.5f | %.1f steps/s",
+           p->terminal ? "\r" : "", step, num_steps, loss, lr, rate);
+    if (p->terminal) {
+        int left = (int)((p->last - step) / rate);
+        printf(" | %d:%02d left  ", left / 60, left % 60);
+    }
+    fputs(p->terminal && !end ? "" : "\n", stdout);
+    fflush(stdout);
+}
+static volatile sig_atomic_t interrupted;
+
+static void on_interrupt(int sig)
+{
+    (void)sig;
+    interrupted = 1;
+}
+
+static void catch_interrupts(void)
+{
+    struct sigaction sa = {0};
+    sa.sa_handler = on_interrupt;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+typedef struct {
+    const char *data, *tokenizer, *out, *log, *resume;
+    int steps, stop_at, n_layer, n_embd, n_head, block_size;
+    double lr;
+    uint64_t seed;
+} Settings;
+
+enum { MAX_STEPS = 100000000 };
+static const char *const DEFAULT_DATA = "data/sentences.txt";
+
+static Settings word_defaults(void)
+{
+    return (Settings){.data = DEFAULT_DATA, .tokenizer = "word",
+                      .out = "model.ckpt", .steps = 5000, .n_layer = 2,
+                      .n_embd = 32, .n_head = 4, .block_size = 16,
+                      .lr = 0.01, .seed = 42};
+}
+static const char TRAIN_HELP[] =
+"usage: microgpt train [options]\n"
+"Trains a GPT on a text file, one document (line) per step, and saves\n"
+"it to a checkpoint.\n"
+"\n"
+"  --data FILE          the documents (default: data/sentences.txt)\n"
+"  --tokenizer KIND     word (default) or char\n"
+"  --steps N            steps of the schedule (default: 5000 by word,\n"
+"                       1000 by char)\n"
+"  --lr RATE            the learning rate at step 0 (default: 0.01)\n"
+"  --seed S             seeds the shuffle and the parameters (default: 42)\n"
+"  --n-layer N          blocks (default: 2 by word, 1 by char)\n"
+"  --n-embd N           vector width (default: 32 by word, 16 by char)\n"
+"  --n-head N           attention heads, dividing n-embd (default: 4)\n"
+"  --block-size N       the most positions per document (default: 16)\n"
+"  --out CHECKPOINT     where to save (default: model.ckpt); an existing\n"
+"                       checkpoint there is replaced, any other file kept\n"
+"  --log CSV            every step's loss and learning rate\n"
+"  --resume CHECKPOINT  go on with a saved run, with its settings\n"
+"  --stop-at STEP       stop after this step and save; resume later\n"
+"\n"
+"Ctrl-C stops after the current step and saves.  Exit status: 0 done,\n"
+"1 a file could not be read or written, 2 a bad option, 130 stopped.\n";
+static const char *const RUN_SETTINGS[] = {
+    "--tokenizer", "--steps", "--lr", "--seed", "--n-layer", "--n-embd",
+    "--n-head", "--block-size"};
+enum { N_RUN_SETTINGS = sizeof RUN_SETTINGS / sizeof *RUN_SETTINGS };
+
+static const char *refuse_with_resume(const Option *opts, int n)
+{
+    static char why[200];
+    for (int i = 0; i < N_RUN_SETTINGS; i++)
+        if (given(opts, n, RUN_SETTINGS[i])) {
+            snprintf(why, sizeof why, "%s cannot be given with --resume: "
+                     "a resumed run keeps its own settings",
+                     RUN_SETTINGS[i]);
+            return why;
+        }
+    return NULL;
+}
+static const char *check_settings(Settings *s, const Option *opts, int n)
+{
+    static char why[200];
+    if (s->resume)
+        return refuse_with_resume(opts, n);
+    int chars = strcmp(s->tokenizer, "char") == 0;
+    if (!chars && strcmp(s->tokenizer, "word") != 0)
+        return "--tokenizer must be word or char";
+    if (chars && !given(opts, n, "--steps"))
+        s->steps = 1000;
+    if (chars && !given(opts, n, "--n-layer"))
+        s->n_layer = 1;
+    if (chars && !given(opts, n, "--n-embd"))
+        s->n_embd = 16;
+    Config shape = {2, s->n_embd, s->n_head, s->n_layer, s->block_size};
+    const char *problem = config_check(&shape);
+    if (problem)
+        snprintf(why, sizeof why, "bad model shape: %s", problem);
+    else if (s->stop_at > s->steps)
+        snprintf(why, sizeof why, "--stop-at %d is past the run's last "
+                 "step, %d", s->stop_at, s->steps);
+    return problem || s->stop_at > s->steps ? why : NULL;
+}
+static const char *cannot_resume(const Settings *s, const Corpus *c,
+                                 const Run *r)
+{
+    static char why[200];
+    const Adam *a = r->adam;
+    if (r->corpus != corpus_fingerprint(c))
+        snprintf(why, sizeof why, "was trained on other documents than "
+                 "those of %s", s->data);
+    else if (a->step >= a->num_steps)
+        snprintf(why, sizeof why, "has finished all %d steps of its "
+                 "schedule", a->num_steps);
+    else if (s->stop_at && (s->stop_at <= a->step
+                            || s->stop_at > a->num_steps))
+        snprintf(why, sizeof why, "is at step %d of %d, so --stop-at "
+                 "must be from %d to %d", a->step, a->num_steps,
+                 a->step + 1, a->num_steps);
+    else
+        return NULL;
+    return why;
+}
+
+static Run *resume_run(const Settings *s, Corpus *c, char *error)
+{
+    Run *r = checkpoint_load(s->resume, error);
+    const char *why = r ? cannot_resume(s, c, r) : NULL;
+    if (why) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s %s", s->resume, why);
+        run_free(r);
+        return NULL;
+    }
+    if (r) {
+        Rng order;
+        rng_seed(&order, r->seed);
+        shuffle_documents(c, &order);
+    }
+    return r;
+}
+static const char LOG_HEADER[] = "step,loss,lr\n";
+
+static FILE *open_log(const char *path, char *error)
+{
+    FILE *f = fopen(path, "r");
+    if (f) {
+        char line[sizeof LOG_HEADER] = "";
+        int ours = fgets(line, sizeof line, f)
+                   && strcmp(line, LOG_HEADER) == 0;
+        fclose(f);
+        if (!ours) {
+            snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not "
+                     "a microgpt log; not replacing it", path);
+            return NULL;
+        }
+    }
+    if (!(f = fopen(path, "w")))
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s: %s", path,
+                 strerror(errno));
+    else
+        fputs(LOG_HEADER, f);
+    return f;
+}
+enum { LAST_STEPS = 100 };
+
+static void train_loop(Run *r, const Corpus *c, int stop, FILE *log)
+{
+    Adam *a = r->adam;
+    Progress p = progress_start(a->step, stop, a->num_steps);
+    double sum = 0;
+    int from = stop - LAST_STEPS > a->step ? stop - LAST_STEPS : a->step;
+    while (a->step < stop && !interrupted) {
+        double lr = adam_lr(a, a->step), loss = run_step(r, c);
+        if (log)
+            fprintf(log, "%d,%.17g,%.17g\n", a->step, loss, lr);
+        progress_show(&p, a->step, a->num_steps, loss, lr);
+        if (a->step > from)
+            sum += loss;
+    }
+    double seconds = now() - p.start;
+    int n = a->step - from;
+    printf("trained steps %d to %d of %d in %.1f s (%.1f steps/s); mean "
+           "loss of the last %d: %.4f\n", p.first + 1, a->step,
+           a->num_steps, seconds, (a->step - p.first) / seconds, n,
+           n > 0 ? sum / n : NAN);
+}
+static void print_start(const Settings *s, const Corpus *c, const Run *r)
+{
+    char docs[NUMBER_ROOM], params[NUMBER_ROOM];
+    const Config *g = &r->model->cfg;
+    printf("%s on %s: %s documents, %d %s + BOS, %d layer%s of %d, %s "
+           "parameters\n", s->resume ? "resuming" : "training", s->data,
+           with_commas((size_t)c->n, docs), r->tokenizer->bos,
+           r->tokenizer->kind == BY_CHAR ? "characters" : "words",
+           g->n_layer, g->n_layer == 1 ? "" : "s", g->n_embd,
+           with_commas(r->model->n_params, params));
+    fflush(stdout);
+}
+
+static int finish(const Settings *s, Run *r, FILE *log, char *error)
+{
+    if (log && fclose(log) != 0) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s", s->log);
+        return 0;
+    }
+    if (!checkpoint_save(r, s->out, error))
+        return 0;
+    printf("saved %s\n", s->out);
+    int mine = s->data == DEFAULT_DATA;
+    if (r->adam->step < r->adam->num_steps)
+        printf("stopped after step %d of %d; to go on: microgpt train "
+               "--resume %s%s%s\n", r->adam->step, r->adam->num_steps,
+               s->out, mine ? "" : " --data ", mine ? "" : s->data);
+    return 1;
+}
+static int train_run(const Settings *s)
+{
+    char error[CHECKPOINT_ERROR_ROOM];
+    Corpus *c = corpus_load(s->data, error);
+    TokenKind kind = strcmp(s->tokenizer, "char") == 0 ? BY_CHAR : BY_WORD;
+    Config shape = {0, s->n_embd, s->n_head, s->n_layer, s->block_size};
+    Run *r = !c ? NULL : s->resume ? resume_run(s, c, error)
+           : run_start(c, kind, shape, s->steps, s->lr, s->seed, error);
+    FILE *log = NULL;
+    int ok = r && checkpoint_can_save(s->out, error)
+             && (!s->log || (log = open_log(s->log, error)));
+    int stopped = 0;
+    if (ok) {
+        print_start(s, c, r);
+        int stop = s->stop_at ? s->stop_at : r->adam->num_steps;
+        catch_interrupts();
+        train_loop(r, c, stop, log);
+        stopped = r->adam->step < stop;
+        ok = finish(s, r, log, error);
+    }
+    if (!ok)
+        fprintf(stderr, "microgpt train: %s\n", error);
+    run_free(r);
+    corpus_free(c);
+    values_free();
+    return !ok ? 1 : stopped ? 130 : 0;
+}
+static int train_command(int argc, char **argv)
+{
+    Settings settings = word_defaults(), *s = &settings;
+    Option opts[] = {
+        {"--data", TEXT, 0, 0, &s->data, 0},
+	{"--tokenizer", TEXT, 0, 0, &s->tokenizer, 0},
+	{"--steps", WHOLE, 1, MAX_STEPS, &s->steps, 0},
+	{"--lr", REAL, 0, 1, &s->lr, 0},
+	{"--seed", SEED, 0, 0, &s->seed, 0},
+	{"--n-layer", WHOLE, 1, 64, &s->n_layer, 0},
+	{"--n-embd", WHOLE, 1, 4096, &s->n_embd, 0},
+	{"--n-head", WHOLE, 1, 4096, &s->n_head, 0},
+	{"--block-size", WHOLE, 1, 4096, &s->block_size, 0},
+	{"--out", TEXT, 0, 0, &s->out, 0},
+	{"--log", TEXT, 0, 0, &s->log, 0},
+	{"--resume", TEXT, 0, 0, &s->resume, 0},
+	{"--stop-at", WHOLE, 1, MAX_STEPS, &s->stop_at, 0},
+    };
+    int n = sizeof opts / sizeof *opts;
+    int status = read_options("train", opts, n, argc, argv);
+    if (status == OPTIONS_HELP) {
+        fputs(TRAIN_HELP, stdout);
+        return 0;
+    }
+    const char *why = status ? NULL : check_settings(s, opts, n);
+    if (why)
+        fprintf(stderr, "microgpt train: %s\n", why);
+    return status || why ? 2 : train_run(s);
+}
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *what;
+} Command;
+
+static const Command COMMANDS[] = {
+    {"train", train_command, "train a model on a text file"},
+};
+enum { N_COMMANDS = sizeof COMMANDS / sizeof *COMMANDS };
+
+static void usage(FILE *f)
+{
+    fputs("usage: microgpt COMMAND [options]\n\n", f);
+    for (int i = 0; i < N_COMMANDS; i++)
+        fprintf(f, "  %-8s %s\n", COMMANDS[i].name, COMMANDS[i].what);
+    fputs("\nmicrogpt COMMAND --help describes a command's options;\n"
+          "microgpt --version says which stage of the book this is.\n", f);
+}
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("microgpt, stage %d of microGPT, literately (checkpoint "
+               "format %d)\n", MICROGPT_STAGE, CHECKPOINT_VERSION);
+        return 0;
+    }
+    if (argc < 2) {
+        usage(stderr);
+        return 2;
+    }
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (strcmp(argv[1], COMMANDS[i].name) == 0)
+            return COMMANDS[i].run(argc - 1, argv + 1);
+    fprintf(stderr, "microgpt: unknown command \"%s\" (see microgpt "
+                    "--help)\n", argv[1]);
+    return 2;
+}

@@ -1,0 +1,130 @@
+/* train.c: Adam, the training step and runs; see train.h. */
+#include "train.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void *checked(void *p)
+{
+    if (!p) {
+        fputs("microgpt: out of memory\n", stderr);
+        exit(1);
+    }
+    return p;
+}
+
+Adam *adam_new(size_t n, int num_steps, double lr)
+{
+    Adam *a = checked(malloc(sizeof *a));
+    *a = (Adam){.lr = lr, .beta1 = 0.85, .beta2 = 0.99, .eps = 1e-8,
+                .num_steps = num_steps, .n = n};
+    a->m = checked(calloc(2 * n + 1, sizeof *a->m));
+    a->v = a->m + n;
+    return a;
+}
+
+void adam_free(Adam *a)
+{
+    if (!a)
+        return;
+    free(a->m);  /* v shares its block */
+    free(a);
+}
+double adam_lr(const Adam *a, int s)
+{
+    return a->lr * (1 - (double)s / a->num_steps);
+}
+void adam_update(Adam *a, Value *params)
+{
+    double lr = adam_lr(a, a->step);
+    double fix1 = 1 - pow(a->beta1, a->step + 1);  /* bias corrections */
+    double fix2 = 1 - pow(a->beta2, a->step + 1);
+    for (size_t i = 0; i < a->n; i++) {
+        double g = params[i].grad;
+        a->m[i] = a->beta1 * a->m[i] + (1 - a->beta1) * g;
+        a->v[i] = a->beta2 * a->v[i] + (1 - a->beta2) * pow(g, 2);
+        double m_hat = a->m[i] / fix1, v_hat = a->v[i] / fix2;
+        params[i].data -= lr * m_hat / (pow(v_hat, 0.5) + a->eps);
+        params[i].grad = 0;
+    }
+    a->step++;
+}
+double train_step(Model *m, KVCache *kv, Adam *a, const int *tokens,
+                  int n)
+{
+    size_t mark = values_mark();
+    Value *loss = sequence_loss(m, kv, tokens, n);
+    backward(loss);
+    adam_update(a, m->params);
+    double result = loss->data;
+    values_release(mark);
+    return result;
+}
+Run *run_start(Corpus *c, TokenKind kind, Config shape, int steps,
+               double lr, uint64_t seed, char *error)
+{
+    Run *r = checked(calloc(1, sizeof *r));
+    r->seed = seed;
+    r->corpus = corpus_fingerprint(c);
+    rng_seed(&r->rng, seed);
+    shuffle_documents(c, &r->rng);
+    r->tokenizer = checked(tokenizer_build(c, kind));
+    shape.vocab_size = r->tokenizer->bos + 1;
+    const char *problem = config_check(&shape);
+    if (problem) {
+        snprintf(error, RUN_ERROR_ROOM, "%d distinct %s make a model "
+                 "too large: %s", r->tokenizer->bos,
+                 kind == BY_WORD ? "words" : "characters", problem);
+        run_free(r);
+        return NULL;
+    }
+    r->model = model_new(&shape);
+    model_init(r->model, &r->rng);
+    r->adam = adam_new(r->model->n_params, steps, lr);
+    r->kv = kv_new(&shape);
+    return r;
+}
+
+void run_free(Run *r)
+{
+    if (!r)
+        return;
+    kv_free(r->kv);
+    adam_free(r->adam);
+    model_free(r->model);
+    tokenizer_free(r->tokenizer);
+    free(r);
+}
+void shuffle_documents(Corpus *c, Rng *rng)
+{
+    rng_shuffle(rng, c->docs, (size_t)c->n, sizeof *c->docs);
+}
+
+uint64_t fnv1a(uint64_t h, const void *bytes, size_t n)
+{
+    const unsigned char *p = bytes;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ p[i]) * 0x100000001b3u;
+    return h;
+}
+
+uint64_t corpus_fingerprint(const Corpus *c)
+{
+    uint64_t h = FNV_START;
+    for (int d = 0; d < c->n; d++)  /* each with its NUL, as a separator */
+        h = fnv1a(h, c->docs[d], strlen(c->docs[d]) + 1);
+    return h;
+}
+double run_step(Run *r, const Corpus *c)
+{
+    int ids[CORPUS_MAX_LINE + 2];
+    char error[TOKENIZER_ERROR_ROOM];
+    const char *doc = c->docs[r->adam->step % c->n];
+    int n = tokenizer_encode(r->tokenizer, doc, ids, CORPUS_MAX_LINE + 2,
+                             error);
+    assert(n >= 2);
+    return train_step(r->model, r->kv, r->adam, ids, n);
+}

@@ -1,0 +1,781 @@
+/* tests/chapter-05.c: the exercises of chapter 5, training: Adam and its
+ * schedule, the training step, checkpoints, the microgpt program, and
+ * the Python original's losses.  Tests run from the top of the project;
+ * the files they make go in a fresh directory under /tmp. */
+#define _XOPEN_SOURCE 700 /* popen, mkdtemp, fork, kill */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "checkpoint.h"
+#include "gradcheck.h"
+#include "train.h"
+
+TestSuite(adam);
+TestSuite(step);
+TestSuite(checkpoint);
+TestSuite(program);
+TestSuite(parity);
+
+static const Config WORDS = {0, 32, 4, 2, 16}, CHARS = {0, 16, 4, 1, 16};
+
+static Corpus *load(const char *path)
+{
+    char error[CORPUS_ERROR_ROOM];
+    Corpus *c = corpus_load(path, error);
+    cr_assert_not_null(c, "%s", error);
+    return c;
+}
+
+static Run *start(Corpus *c, TokenKind kind, Config shape, int steps)
+{
+    char error[RUN_ERROR_ROOM];
+    Run *r = run_start(c, kind, shape, steps, 0.01, 42, error);
+    cr_assert_not_null(r, "%s", error);
+    return r;
+}
+
+/* A fresh directory for one test's files, and paths in it. */
+static char dir[64];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/microgpt-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf %s", dir);
+    cr_assert_eq(system(command), 0);
+}
+
+static const char *in_dir(const char *name)
+{
+    static char paths[8][128];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 128, "%s/%s", dir, name);
+    return p;
+}
+
+/* What a command printed (stdout and stderr together) and its status. */
+static char *run(const char *command, int *status)
+{
+    static char out[1 << 16];
+    char full[2048];
+    snprintf(full, sizeof full, "%s 2>&1", command);
+    FILE *p = popen(full, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int s = pclose(p);
+    *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    return out;
+}
+
+static int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* ---- Adam and its schedule -------------------------------------------- */
+
+Test(adam, the_chapters_arithmetic)
+{
+    /* -log p, and the bias corrections, by hand: 0.85^21 = 0.0330 and
+     * 0.99^21 = 0.8097. */
+    cr_assert_float_eq(-log(0.90), 0.105, 5e-4);
+    cr_assert_float_eq(-log(0.50), 0.693, 5e-4);
+    cr_assert_float_eq(-log(0.17), 1.772, 5e-4);
+    cr_assert_float_eq(-log(0.01), 4.605, 5e-4);
+    Adam *a = adam_new(1, 5000, 0.01);
+    cr_assert_float_eq(1 - pow(a->beta1, 1), 0.15, 1e-15);
+    cr_assert_float_eq(1 - pow(a->beta1, 21), 0.967, 5e-4);
+    cr_assert_float_eq(1 - pow(a->beta2, 21), 0.190, 5e-4);
+    adam_free(a);
+}
+
+Test(adam, the_rate_falls_in_a_straight_line_to_zero)
+{
+    Adam *a = adam_new(1, 5000, 0.01);
+    cr_assert_eq(adam_lr(a, 0), 0.01);
+    cr_assert_eq(adam_lr(a, 2500), 0.005); /* exactly: 0.01 * 0.5 */
+    cr_assert_float_eq(adam_lr(a, 4999), 0.01 / 5000, 1e-18);
+    cr_assert_eq(adam_lr(a, 5000), 0.0);
+    for (int s = 1; s < 5000; s++) /* equal decrements of 0.01/5000 */
+        cr_assert_float_eq(adam_lr(a, s - 1) - adam_lr(a, s), 2e-6, 1e-15);
+    adam_free(a);
+}
+
+Test(adam, first_step_moves_by_lr_against_the_gradient)
+{
+    /* At step 0, m_hat = g and v_hat = g^2 exactly, so the change is
+     * -lr * g / (|g| + eps): lr * sign(g), short by lr * eps / |g|. */
+    enum { N = 6 };
+    const double g[N] = {3.0, -0.5, 1e-3, -2e-7, 1e-12, 0.0};
+    Value p[N];
+    for (int i = 0; i < N; i++)
+        p[i] = (Value){.data = 1.0, .grad = g[i]};
+    Adam *a = adam_new(N, 100, 0.01);
+    adam_update(a, p);
+    for (int i = 0; i < N; i++) {
+        double change = p[i].data - 1.0;
+        double want = g[i] == 0 ? 0 : -0.01 * (g[i] > 0 ? 1 : -1);
+        double slack = g[i] == 0 ? 0 : 0.01 * 1e-8 / fabs(g[i]) + 1e-15;
+        cr_assert(fabs(change - want) <= slack, "g %g: moved %g", g[i],
+                  change);
+        cr_assert_eq(p[i].grad, 0.0, "the gradient is zeroed");
+    }
+    cr_assert_eq(a->step, 1);
+    adam_free(a);
+}
+
+Test(adam, second_step_follows_the_formulas)
+{
+    /* Two steps with gradients 1 then 3, by hand: m = 0.15, then
+     * 0.85*0.15 + 0.15*3 = 0.5775; v = 0.01, then 0.99*0.01 + 0.01*9 =
+     * 0.0999; step 1's m_hat = 0.5775/(1-0.7225) = 2.0810811...,
+     * v_hat = 0.0999/(1-0.9801) = 5.0201005..., lr_1 = 0.01*(1-1/10). */
+    Value p = {.data = 0, .grad = 1};
+    Adam *a = adam_new(1, 10, 0.01);
+    adam_update(a, &p);
+    double after_first = p.data;
+    p.grad = 3;
+    adam_update(a, &p);
+    cr_assert_float_eq(a->m[0], 0.5775, 1e-15);
+    cr_assert_float_eq(a->v[0], 0.0999, 1e-15);
+    double m_hat = 0.5775 / (1 - 0.7225), v_hat = 0.0999 / (1 - 0.9801);
+    double want = after_first - 0.009 * m_hat / (sqrt(v_hat) + 1e-8);
+    cr_assert_float_eq(p.data, want, 1e-15);
+    adam_free(a);
+}
+
+/* ---- the training step ------------------------------------------------- */
+
+Test(step, the_examples_gradients_touch_only_its_rows)
+{
+    Corpus *c = load("data/sentences.txt");
+    Run *r = start(c, BY_WORD, WORDS, 5000);
+    Model *m = r->model;
+    int ids[8], C = m->cfg.n_embd;
+    char error[TOKENIZER_ERROR_ROOM];
+    int n = tokenizer_encode(r->tokenizer, "the cat eats a muffin", ids, 8,
+                             error);
+    cr_assert_eq(n, 7);
+    backward(sequence_loss(m, r->kv, ids, n));
+    /* Inputs are ids[0..5] at positions 0..5; the last BOS is a target
+     * only.  The six inputs are distinct tokens. */
+    for (int row = 0; row < m->cfg.vocab_size; row++) {
+        int fed = 0, touched = 0;
+        for (int t = 0; t < 6; t++)
+            fed |= ids[t] == row;
+        for (int j = 0; j < C; j++)
+            touched |= m->w.wte[row * C + j].grad != 0;
+        cr_assert_eq(touched, fed, "token row %d", row);
+    }
+    for (int row = 0; row < m->cfg.block_size; row++) {
+        int touched = 0;
+        for (int j = 0; j < C; j++)
+            touched |= m->w.wpe[row * C + j].grad != 0;
+        cr_assert_eq(touched, row < 6, "position row %d", row);
+    }
+    for (int row = 0; row < m->cfg.vocab_size; row++) /* every logit */
+        cr_assert_neq(m->w.lm_head[row * C].grad, 0.0, "lm_head %d", row);
+    values_free();
+    run_free(r);
+    corpus_free(c);
+}
+
+typedef struct {
+    Model *m;
+    KVCache *kv;
+    const int *ids;
+    int n;
+} Step;
+
+static Value *loss_of(Value **inputs, void *ctx)
+{
+    (void)inputs; /* they are the model's own parameters */
+    Step *s = ctx;
+    return sequence_loss(s->m, s->kv, s->ids, s->n);
+}
+
+Test(step, gradients_agree_with_central_differences_and_drive_adam)
+{
+    /* A tiny run on the names (27 characters, n_embd 4, 2 heads, block
+     * 8, so "isabella" is cut to 8 predictions) with weights of spread
+     * 0.5, large enough for gradients well above gradcheck's floor.  The
+     * first step's gradients are checked against central differences,
+     * and then train_step must move every parameter as Adam's first step
+     * does with those gradients: lr * g / (|g| + eps). */
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, (Config){0, 4, 2, 1, 8}, 10);
+    Model *m = r->model;
+    Rng g;
+    rng_seed(&g, 5);
+    for (size_t i = 0; i < m->n_params; i++)
+        m->params[i].data = rng_gauss(&g, 0, 0.5);
+    int ids[20];
+    char error[TOKENIZER_ERROR_ROOM];
+    int n = tokenizer_encode(r->tokenizer, "isabella", ids, 20, error);
+    Step ctx = {m, r->kv, ids, n};
+    Value **in = malloc(m->n_params * sizeof *in);
+    double *before = malloc(m->n_params * sizeof *before);
+    double *grad = malloc(m->n_params * sizeof *grad);
+    for (size_t i = 0; i < m->n_params; i++)
+        in[i] = &m->params[i];
+    double worst = gradcheck(loss_of, in, (int)m->n_params, &ctx);
+    cr_assert_lt(worst, 1e-6, "worst relative error %g", worst);
+    for (size_t i = 0; i < m->n_params; i++) {
+        before[i] = m->params[i].data;
+        grad[i] = m->params[i].grad;
+        m->params[i].grad = 0;
+    }
+    train_step(m, r->kv, r->adam, ids, n);
+    size_t moved = 0;
+    for (size_t i = 0; i < m->n_params; i++) {
+        double want = -0.01 * grad[i] / (fabs(grad[i]) + 1e-8);
+        cr_assert_float_eq(m->params[i].data - before[i], want, 1e-15);
+        moved += grad[i] != 0;
+    }
+    cr_assert_gt(moved, m->n_params / 2);
+    cr_assert_eq(values_count(), 0, "the step's graph is released");
+    free(grad);
+    free(before);
+    free(in);
+    values_free();
+    run_free(r);
+    corpus_free(c);
+}
+
+Test(step, the_loss_falls_over_200_steps_of_names)
+{
+    /* The first step's loss is near ln 27 = 3.30, a model that knows
+     * nothing.  By steps 151..200 the model has learned which letters
+     * are common and which follow which, and the mean of those 50 must
+     * be lower than that of the first 50 by a margin far beyond the
+     * noise of a mean of 50 losses (about 0.05). */
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, CHARS, 200);
+    double first = 0, last = 0, loss0 = 0;
+    for (int s = 0; s < 200; s++) {
+        double loss = run_step(r, c);
+        if (s == 0)
+            loss0 = loss;
+        if (s < 50)
+            first += loss / 50;
+        if (s >= 150)
+            last += loss / 50;
+    }
+    cr_assert_float_eq(loss0, log(27), 0.1, "first loss: %g", loss0);
+    cr_assert_lt(last, first - 0.4, "first 50: %g, last 50: %g", first,
+                 last);
+    values_free();
+    run_free(r);
+    corpus_free(c);
+}
+
+/* ---- checkpoints ------------------------------------------------------- */
+
+static void train(Run *r, const Corpus *c, int steps)
+{
+    for (int s = 0; s < steps; s++)
+        run_step(r, c);
+}
+
+static void assert_same_run(const Run *a, const Run *b)
+{
+    cr_assert_eq(a->adam->step, b->adam->step);
+    cr_assert_eq(a->seed, b->seed);
+    cr_assert_eq(a->corpus, b->corpus);
+    cr_assert_eq(a->model->n_params, b->model->n_params);
+    size_t n = a->model->n_params;
+    for (size_t i = 0; i < n; i++) {
+        cr_assert_eq(a->model->params[i].data, b->model->params[i].data);
+        cr_assert_eq(a->adam->m[i], b->adam->m[i]);
+        cr_assert_eq(a->adam->v[i], b->adam->v[i]);
+    }
+    cr_assert_eq(memcmp(&a->rng, &b->rng, sizeof a->rng), 0);
+    cr_assert_eq(a->tokenizer->bos, b->tokenizer->bos);
+    for (int i = 0; i < a->tokenizer->bos; i++)
+        cr_assert_str_eq(a->tokenizer->tokens[i], b->tokenizer->tokens[i]);
+}
+
+Test(checkpoint, saves_and_loads_every_bit, .init = make_dir,
+     .fini = remove_dir)
+{
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, CHARS, 100);
+    train(r, c, 3);
+    char error[CHECKPOINT_ERROR_ROOM];
+    cr_assert(checkpoint_save(r, in_dir("a.ckpt"), error), "%s", error);
+    Run *back = checkpoint_load(in_dir("a.ckpt"), error);
+    cr_assert_not_null(back, "%s", error);
+    assert_same_run(r, back);
+    cr_assert_eq(back->adam->num_steps, 100);
+    cr_assert_eq(back->adam->lr, 0.01);
+    cr_assert_eq(back->tokenizer->kind, BY_CHAR);
+    cr_assert_eq(access(in_dir("a.ckpt.tmp"), F_OK), -1, "no temporary");
+    values_free();
+    run_free(back);
+    run_free(r);
+    corpus_free(c);
+}
+
+Test(checkpoint, n_steps_saved_and_resumed_equal_2n_steps,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* Through the library: 25 steps, save, load into a fresh process
+     * state (a new corpus, shuffled again from the seed), 25 more. */
+    Corpus *c = load("tests/data/names.txt");
+    Run *whole = start(c, BY_CHAR, CHARS, 50);
+    train(whole, c, 50);
+
+    Corpus *c1 = load("tests/data/names.txt");
+    Run *first = start(c1, BY_CHAR, CHARS, 50);
+    train(first, c1, 25);
+    char error[CHECKPOINT_ERROR_ROOM];
+    cr_assert(checkpoint_save(first, in_dir("half.ckpt"), error));
+    run_free(first);
+    corpus_free(c1);
+
+    Corpus *c2 = load("tests/data/names.txt");
+    Run *second = checkpoint_load(in_dir("half.ckpt"), error);
+    cr_assert_not_null(second, "%s", error);
+    Rng order;
+    rng_seed(&order, second->seed);
+    shuffle_documents(c2, &order);
+    train(second, c2, 25);
+    assert_same_run(whole, second);
+    values_free();
+    run_free(second);
+    corpus_free(c2);
+    run_free(whole);
+    corpus_free(c);
+}
+
+/* The bytes of a file, and a file of given bytes. */
+static unsigned char *slurp(const char *path, size_t *size)
+{
+    FILE *f = fopen(path, "rb");
+    cr_assert_not_null(f, "%s", path);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *b = malloc(*size + 1);
+    cr_assert_eq(fread(b, 1, *size, f), *size);
+    fclose(f);
+    return b;
+}
+
+static void spit(const char *path, const unsigned char *b, size_t size)
+{
+    FILE *f = fopen(path, "wb");
+    cr_assert_eq(fwrite(b, 1, size, f), size);
+    fclose(f);
+}
+
+/* The checksum at the end made right again after a deliberate change,
+ * so that the loader's inner checks are reached. */
+static void reseal(unsigned char *b, size_t size)
+{
+    uint64_t h = fnv1a(FNV_START, b, size - 8);
+    for (int i = 0; i < 8; i++)
+        b[size - 8 + i] = (unsigned char)(h >> 8 * i);
+}
+
+static void put32(unsigned char *b, size_t at, uint32_t x)
+{
+    for (int i = 0; i < 4; i++)
+        b[at + i] = (unsigned char)(x >> 8 * i);
+}
+
+static void assert_refused(const char *path, const char *why)
+{
+    char error[CHECKPOINT_ERROR_ROOM];
+    Run *r = checkpoint_load(path, error);
+    cr_assert_null(r, "loaded a bad checkpoint (%s)", why);
+    cr_assert_not_null(strstr(error, why), "%s: got \"%s\"", why, error);
+    cr_assert_null(strchr(error, '\n'));
+}
+
+Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
+     .init = make_dir, .fini = remove_dir)
+{
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, CHARS, 100);
+    train(r, c, 2);
+    char error[CHECKPOINT_ERROR_ROOM];
+    const char *good = in_dir("good.ckpt"), *bad = in_dir("bad.ckpt");
+    cr_assert(checkpoint_save(r, good, error));
+    size_t size;
+    unsigned char *b = slurp(good, &size);
+    /* The table of chapter 5: a header of 8 + 4 + 8 + 5 * 4 + 4 + 8 + 8
+     * + 4 + 4 + 4 * 8 = 100 bytes, a generator of 624 * 4 + 4 + 4 + 8 =
+     * 2512, 26 one-byte tokens with their 4-byte lengths, 4192
+     * parameters with their m and v, and the checksum. */
+    cr_assert_eq(size, 100 + 2512 + 26 * 5 + 3 * 8 * 4192 + 8);
+
+    size_t cuts[] = {0, 5, 19, 20, 100, size / 2, size - 9, size - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof *cuts; i++) {
+        spit(bad, b, cuts[i]);
+        assert_refused(bad, cuts[i] < 8 ? "not a microgpt checkpoint"
+                                        : "truncated");
+    }
+    assert_refused("tests/data/names.txt", "not a microgpt checkpoint");
+    assert_refused(in_dir("missing.ckpt"), "No such file");
+
+    unsigned char *copy = malloc(size + 1);
+    size_t at[] = {40, 3000, size / 2, size - 9, size - 1};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        memcpy(copy, b, size);
+        copy[at[i]] ^= 0x10;
+        spit(bad, copy, size);
+        assert_refused(bad, "corrupted");
+    }
+    memcpy(copy, b, size);
+    copy[size] = 0;
+    spit(bad, copy, size + 1);   /* one byte too many */
+    assert_refused(bad, "corrupted");
+
+    memcpy(copy, b, size);
+    put32(copy, 8, 2);           /* a version from the future */
+    spit(bad, copy, size);
+    assert_refused(bad, "version 2");
+
+    memcpy(copy, b, size);
+    put32(copy, 24, 15);         /* n_embd 15: 4 heads do not divide it */
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "configuration");
+
+    memcpy(copy, b, size);
+    put32(copy, 24, 20);         /* n_embd 20: a model, of another size */
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "sizes do not add up");
+
+    memcpy(copy, b, size);
+    copy[100 + 2512 + 4] = 'z';  /* "a" becomes "z": out of order */
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "vocabulary");
+
+    memcpy(copy, b, size);
+    memcpy(copy + size - 16, "\0\0\0\0\0\0\xf8\x7f", 8); /* v = NaN */
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "not finite");
+    free(copy);
+    free(b);
+    values_free();
+    run_free(r);
+    corpus_free(c);
+}
+
+Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
+     .init = make_dir, .fini = remove_dir)
+{
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, CHARS, 100);
+    char error[CHECKPOINT_ERROR_ROOM];
+    cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
+    cr_assert(checkpoint_save(r, in_dir("new.ckpt"), error));
+    cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
+    spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
+    cr_assert_not(checkpoint_can_save(in_dir("notes.txt"), error));
+    cr_assert_not_null(strstr(error, "not a microgpt checkpoint"));
+    spit(in_dir("new.ckpt.tmp"), (const unsigned char *)"half\n", 5);
+    cr_assert_not(checkpoint_can_save(in_dir("new.ckpt"), error));
+    cr_assert_not_null(strstr(error, "did not finish"));
+    cr_assert_not(checkpoint_save(r, in_dir("new.ckpt"), error));
+    size_t size;
+    unsigned char *b = slurp(in_dir("new.ckpt.tmp"), &size);
+    cr_assert(size == 5 && memcmp(b, "half\n", 5) == 0, "left alone");
+    free(b);
+    cr_assert_not(checkpoint_can_save("/no-such-dir/x.ckpt", error));
+    run_free(r);
+    corpus_free(c);
+}
+
+/* ---- the program --------------------------------------------------------- */
+
+#define MICROGPT STAGE_DIR "/microgpt"
+#define NAMES " --tokenizer char --data tests/data/names.txt"
+
+Test(program, help_and_version)
+{
+    int status;
+    char *out = run(MICROGPT " --help", &status);
+    cr_assert_eq(status, 0);
+    cr_assert_not_null(strstr(out, "train"));
+    out = run(MICROGPT " train --help", &status);
+    cr_assert_eq(status, 0);
+    cr_assert_not_null(strstr(out, "--resume CHECKPOINT"));
+    out = run(MICROGPT " --version", &status);
+    cr_assert_eq(status, 0);
+    cr_assert_eq(strncmp(out, "microgpt, stage ", 16), 0, "%s", out);
+}
+
+Test(program, bad_options_are_one_line_and_status_2)
+{
+    static const struct {
+        const char *args, *says;
+    } cases[] = {
+        {"", "usage: microgpt COMMAND"},
+        {"frobnicate", "unknown command \"frobnicate\""},
+        {"train --bogus", "unknown option \"--bogus\""},
+        {"train names.txt", "unknown argument \"names.txt\""},
+        {"train --steps", "--steps needs a whole number from 1 to"},
+        {"train --steps 0", "--steps needs a whole number from 1 to"},
+        {"train --steps 12abc", "not \"12abc\""},
+        {"train --steps=1e3", "not \"1e3\""},
+        {"train --steps ' 5'", "not \" 5\""},
+        {"train --steps 99999999999999999999", "--steps needs"},
+        {"train --lr 0", "--lr needs a number above 0 and at most 1"},
+        {"train --lr -0.1", "--lr needs"},
+        {"train --lr nan", "--lr needs"},
+        {"train --lr 2", "--lr needs"},
+        {"train --seed -1", "--seed needs a whole number from 0 to"},
+        {"train --seed 18446744073709551616", "--seed needs"},
+        {"train --tokenizer bpe", "--tokenizer must be word or char"},
+        {"train --n-head 5", "bad model shape: n_head must"},
+        {"train --n-layer 65", "--n-layer needs a whole number from 1"},
+        {"train --block-size 0", "--block-size needs"},
+        {"train --data ''", "--data needs a value"},
+        {"train --stop-at 6000", "--stop-at 6000 is past the run's last"},
+        {"train --steps 10 --stop-at 11", "--stop-at 11 is past"},
+        {"train --resume x.ckpt --lr 0.1", "--lr cannot be given with"},
+        {"train --resume x.ckpt --tokenizer char", "--tokenizer cannot"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char command[300];
+        snprintf(command, sizeof command, MICROGPT " %s", cases[i].args);
+        int status;
+        char *out = run(command, &status);
+        cr_assert_eq(status, 2, "%s: status %d", cases[i].args, status);
+        cr_assert_not_null(strstr(out, cases[i].says), "%s: %s",
+                           cases[i].args, out);
+        if (cases[i].args[0])
+            cr_assert_eq(lines(out), 1, "%s: %s", cases[i].args, out);
+    }
+}
+
+Test(program, bad_files_are_refused_and_nothing_is_overwritten,
+     .init = make_dir, .fini = remove_dir)
+{
+    spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
+    spit(in_dir("bad.ckpt"), (const unsigned char *)"microgpt\1", 9);
+    static const struct {
+        const char *args, *says;
+    } cases[] = {
+        {"--data %s/none.txt", "none.txt: No such file"},
+        {"--data tests/data/latin1.txt", "latin1.txt:2: not valid UTF-8"},
+        {NAMES " --out %s/notes.txt", "notes.txt exists and is not a "
+                                      "microgpt checkpoint"},
+        {NAMES " --log %s/notes.txt", "notes.txt exists and is not a "
+                                      "microgpt log"},
+        {NAMES " --resume %s/bad.ckpt --out %s/bad.ckpt", "truncated"},
+        {NAMES " --out %s/no/such/dir.ckpt", "cannot create"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[300], command[400];
+        snprintf(args, sizeof args, cases[i].args, dir, dir);
+        snprintf(command, sizeof command, MICROGPT " train %s --steps 5",
+                 args);
+        if (strstr(args, "--resume")) /* a resumed run takes no --steps */
+            snprintf(command, sizeof command, MICROGPT " train %s",
+                     strstr(args, "--resume"));
+        int status;
+        char *out = run(command, &status);
+        cr_assert_eq(status, 1, "%s: status %d: %s", args, status, out);
+        cr_assert_not_null(strstr(out, cases[i].says), "%s: %s", args, out);
+        cr_assert_eq(lines(out), 1, "%s: %s", args, out);
+    }
+    size_t size;
+    unsigned char *b = slurp(in_dir("notes.txt"), &size);
+    cr_assert(size == 5 && memcmp(b, "mine\n", 5) == 0, "notes kept");
+    free(b);
+    b = slurp(in_dir("bad.ckpt"), &size);
+    cr_assert(size == 9 && memcmp(b, "microgpt\1", 9) == 0, "kept");
+    free(b);
+}
+
+Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* 40 steps in one go, against 20, a stop, and 20 more: the same
+     * checkpoint, byte for byte, and the same log. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --out %s/whole.ckpt --log %s/whole.csv", dir, dir);
+    run(command, &status);
+    cr_assert_eq(status, 0);
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --stop-at 20 --out %s/half.ckpt --log %s/a.csv", dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0);
+    cr_assert_not_null(strstr(out, "stopped after step 20 of 40; to go on:"
+                                   " microgpt train --resume"), "%s", out);
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/half.ckpt --out %s/half.ckpt --log "
+             "%s/b.csv", dir, dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "trained steps 21 to 40 of 40"));
+    size_t n1, n2;
+    unsigned char *whole = slurp(in_dir("whole.ckpt"), &n1);
+    unsigned char *half = slurp(in_dir("half.ckpt"), &n2);
+    cr_assert(n1 == n2 && memcmp(whole, half, n1) == 0, "same bytes");
+    free(whole);
+    free(half);
+    snprintf(command, sizeof command, "tail -n +2 %s/b.csv | cat %s/a.csv -"
+             " | cmp - %s/whole.csv", dir, dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "logs differ: %s", out);
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/half.ckpt --out %s/x.ckpt", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 1);
+    cr_assert_not_null(strstr(out, "has finished all 40 steps"), "%s", out);
+    snprintf(command, sizeof command, MICROGPT " train --resume "
+             "%s/whole.ckpt --out %s/x.ckpt", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 1);
+    cr_assert_not_null(strstr(out, "was trained on other documents"));
+}
+
+Test(program, an_interrupt_stops_and_saves, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Start a long run, wait for its first progress line, interrupt it:
+     * it must finish its step, save, and exit with 130, and the saved
+     * run must hold as many steps as the log. */
+    int pipe_fd[2];
+    cr_assert_eq(pipe(pipe_fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        dup2(pipe_fd[1], 1);
+        close(pipe_fd[0]);
+        execl(MICROGPT, "microgpt", "train", "--tokenizer", "char",
+              "--data", "tests/data/names.txt", "--steps", "1000000",
+              "--out", in_dir("int.ckpt"), "--log", in_dir("int.csv"),
+              (char *)NULL);
+        _exit(127);
+    }
+    close(pipe_fd[1]);
+    FILE *from = fdopen(pipe_fd[0], "r");
+    char line[300];
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, from))
+        seen = strncmp(line, "step ", 5) == 0;
+    cr_assert(seen, "no progress line");
+    kill(pid, SIGINT);
+    while (fgets(line, sizeof line, from))
+        ;
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130);
+    char error[CHECKPOINT_ERROR_ROOM];
+    Run *r = checkpoint_load(in_dir("int.ckpt"), error);
+    cr_assert_not_null(r, "%s", error);
+    char command[300];
+    snprintf(command, sizeof command, "wc -l < %s/int.csv", dir);
+    int rows = atoi(run(command, &status)) - 1;
+    cr_assert_gt(rows, 0);
+    cr_assert_eq(r->adam->step, rows);
+    cr_assert_eq(r->adam->num_steps, 1000000);
+    run_free(r);
+}
+
+Test(program, figures, .init = make_dir, .fini = remove_dir)
+{
+    /* tests/data/run.csv is a hand-made log of 150 steps whose loss is
+     * step / 100: the first is 0.01 and the mean of the last hundred,
+     * 0.51 to 1.50, is 1.005.  run.out says the run took 12.3 s. */
+    int status;
+    char *out = run(STAGE_DIR "/train-demo --figures tests/data/run",
+                    &status);
+    cr_assert_eq(status, 0, "%s", out);
+    const char *want[] = {
+        "| 0.90 | 0.105 |\n", "| 0.50 | 0.693 |\n", "| 0.17 | 1.772 |\n",
+        "| 0.01 | 4.605 |\n", "%% bias-first\n0.15\n",
+        "%% bias-21\n0.967\n", "%% bias-21-v\n0.190\n",
+        "%% bias-21-ratio\n2.2\n", /* 0.967 / sqrt(0.190) = 2.218 */
+        "%% lr-half\n0.005\n", "%% sparse-token-rows\n6\n",
+        "%% sparse-position-rows\n6\n", "%% sparse-other-rows\n591\n",
+        "%% run-first-loss\n0.0100\n", "%% run-last-loss\n1.0050\n",
+        "%% run-seconds\n12\n", "\n150 1.50000 1.00500\n",
+        "| 1 | 3.311", /* the names' first loss, both columns */
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        cr_assert_not_null(strstr(out, want[i]), "no %s", want[i]);
+}
+
+/* ---- the Python original's losses ---------------------------------------- */
+
+/* Checks the first n rows of a microgpt log against a file of the
+ * original's losses, "step loss" a line, loss to all 17 digits. */
+static void assert_log_matches(const char *log, const char *golden, int n)
+{
+    FILE *mine = fopen(log, "r"), *theirs = fopen(golden, "r");
+    cr_assert(mine && theirs);
+    char header[64];
+    cr_assert_not_null(fgets(header, sizeof header, mine));
+    for (int s = 1; s <= n; s++) {
+        int step_a, step_b;
+        double a, b, lr;
+        cr_assert_eq(fscanf(mine, "%d,%lf,%lf", &step_a, &a, &lr), 3);
+        cr_assert_eq(fscanf(theirs, "%d %lf", &step_b, &b), 2);
+        cr_assert(step_a == s && step_b == s);
+        cr_assert_eq(a, b, "step %d: %.17g, the original %.17g", s, a, b);
+    }
+    fclose(mine);
+    fclose(theirs);
+}
+
+Test(parity, names_1000_steps_bit_for_bit, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* tests/data/names-losses.txt holds the losses that the Python
+     * original (microgpt.py, February 2026) printed, to all digits, for
+     * its 1000 steps on tests/data/names.txt: seed 42, the character
+     * tokenizer, n_embd 16, 4 heads, 1 layer, block 16, Adam 0.01, 0.85,
+     * 0.99, 1e-8.  microgpt's character defaults are that model. */
+    char command[300];
+    snprintf(command, sizeof command, MICROGPT " train" NAMES
+             " --out %s/n.ckpt --log %s/n.csv", dir, dir);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    assert_log_matches(in_dir("n.csv"), "tests/data/names-losses.txt",
+                       1000);
+}
+
+Test(parity, words_first_steps_bit_for_bit, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* tests/data/words-losses.txt: the first 100 losses of the original
+     * with its tokenizer cut at spaces instead of between characters
+     * (uchars = sorted words; tokens = [BOS] + word ids + [BOS]) and the
+     * word model's shape (n_embd 32, 2 layers), on data/sentences.txt
+     * for 5000 steps. */
+    char command[300];
+    snprintf(command, sizeof command, MICROGPT " train --stop-at 100"
+             " --out %s/w.ckpt --log %s/w.csv", dir, dir);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    assert_log_matches(in_dir("w.csv"), "tests/data/words-losses.txt", 100);
+}
