@@ -218,8 +218,9 @@ static const char TRAIN_HELP[] =
 "  --n-embd N           vector width (default: 32 by word, 16 by char)\n"
 "  --n-head N           attention heads, dividing n-embd (default: 4)\n"
 "  --block-size N       the most positions per document (default: 16)\n"
-"  --out CHECKPOINT     where to save (default: model.ckpt); an existing\n"
-"                       checkpoint there is replaced, any other file kept\n"
+"  --out CHECKPOINT     where to save (default: model.ckpt, or the file\n"
+"                       resumed); a checkpoint there is replaced, any\n"
+"                       other file kept\n"
 "  --log CSV            every step's loss and learning rate\n"
 "  --resume CHECKPOINT  go on with a saved run, with its settings\n"
 "  --stop-at STEP       stop after this step and save; resume later\n"
@@ -246,6 +247,8 @@ static const char *refuse_with_resume(const Option *opts, int n)
 static const char *check_settings(Settings *s, const Option *opts, int n)
 {
     static char why[200];
+    if (s->resume && !given(opts, n, "--out"))
+        s->out = s->resume;  /* go on in place */
     if (s->resume)
         return refuse_with_resume(opts, n);
     int chars = strcmp(s->tokenizer, "char") == 0;

@@ -613,8 +613,8 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
 Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
      .fini = remove_dir)
 {
-    /* 40 steps in one go, against 20, a stop, and 20 more: the same
-     * checkpoint, byte for byte, and the same log. */
+    /* 40 steps in one go, against 20, a stop, and 20 more resumed in
+     * place: the same checkpoint, byte for byte, and the same log. */
     char command[600];
     int status;
     snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
@@ -628,8 +628,7 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     cr_assert_not_null(strstr(out, "stopped after step 20 of 40; to go on:"
                                    " microgpt train --resume"), "%s", out);
     snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
-             "names.txt --resume %s/half.ckpt --out %s/half.ckpt --log "
-             "%s/b.csv", dir, dir, dir);
+             "names.txt --resume %s/half.ckpt --log %s/b.csv", dir, dir);
     out = run(command, &status);
     cr_assert_eq(status, 0, "%s", out);
     cr_assert_not_null(strstr(out, "trained steps 21 to 40 of 40"));
