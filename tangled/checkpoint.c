@@ -37,20 +37,23 @@ static void put(Out *o, const void *p, size_t n)
     o->len += n;
 }
 
-static void put_u64(Out *o, uint64_t x)
+/* The low n bytes of x, lowest first. */
+static void put_le(Out *o, uint64_t x, int n)
 {
     unsigned char b[8];
-    for (int i = 0; i < 8; i++)
+    for (int i = 0; i < n; i++)
         b[i] = (unsigned char)(x >> 8 * i);
-    put(o, b, 8);
+    put(o, b, (size_t)n);
 }
 
 static void put_u32(Out *o, uint32_t x)
 {
-    unsigned char b[4];
-    for (int i = 0; i < 4; i++)
-        b[i] = (unsigned char)(x >> 8 * i);
-    put(o, b, 4);
+    put_le(o, x, 4);
+}
+
+static void put_u64(Out *o, uint64_t x)
+{
+    put_le(o, x, 8);
 }
 
 static void put_f64(Out *o, double x)
@@ -77,24 +80,25 @@ static void get(In *in, void *out, size_t n)
     in->left -= n;
 }
 
-static uint64_t get_u64(In *in)
+/* An n-byte number, lowest byte first. */
+static uint64_t get_le(In *in, int n)
 {
     unsigned char b[8];
-    get(in, b, 8);
+    get(in, b, (size_t)n);
     uint64_t x = 0;
-    for (int i = 7; i >= 0; i--)
+    for (int i = n - 1; i >= 0; i--)
         x = x * 256 + b[i];
     return x;
 }
 
 static uint32_t get_u32(In *in)
 {
-    unsigned char b[4];
-    get(in, b, 4);
-    uint32_t x = 0;
-    for (int i = 3; i >= 0; i--)
-        x = x * 256 + b[i];
-    return x;
+    return (uint32_t)get_le(in, 4);
+}
+
+static uint64_t get_u64(In *in)
+{
+    return get_le(in, 8);
 }
 
 static double get_f64(In *in)
