@@ -15,6 +15,7 @@
 #include "checkpoint.h"
 #include "numbers.h"
 #include "train.h"
+#include "sample.h"
 
 #ifndef MICROGPT_STAGE
 #define MICROGPT_STAGE 0  /* built outside the book's Makefile */
@@ -438,6 +439,98 @@ static int train_command(int argc, char **argv)
     return status || why ? 2 : train_run(s);
 }
 typedef struct {
+    const char *model, *prompt;
+    int count;
+    double temperature;
+    uint64_t seed;
+} SampleSettings;
+static const char SAMPLE_HELP[] =
+"usage: microgpt sample --model CHECKPOINT [options]\n"
+"Writes documents with a trained model, one per line.\n"
+"\n"
+"  --model CHECKPOINT   the trained model (required)\n"
+"  --count N            how many (default: 20)\n"
+"  --temperature T      below 1 bolder favourites, above 1 flatter odds\n"
+"                       (default: 0.8 by word, 0.5 by char)\n"
+"  --seed S             start a fresh random stream (default: go on with\n"
+"                       the checkpoint's, as the Python original does)\n"
+"  --prompt TEXT        the start of every sample\n";
+static int encode_prompt(const Run *r, const char *text, int *ids,
+                         char *error)
+{
+    int room = r->model->cfg.block_size + 2;
+    int n = tokenizer_encode(r->tokenizer, text, ids, room, error);
+    if (n >= 0 && n - 2 >= r->model->cfg.block_size) {
+        snprintf(error, TOKENIZER_ERROR_ROOM, "the prompt fills the "
+                 "whole block of %d tokens", r->model->cfg.block_size);
+        return -1;
+    }
+    if (n >= 0)
+        for (int i = 0; i + 2 < n; i++)
+            ids[i] = ids[i + 1];  /* drop the first BOS */
+    return n < 0 ? -1 : n - 2;
+}
+
+static void print_samples(Run *r, const SampleSettings *s, Rng *rng,
+                          const int *prompt, int n_prompt)
+{
+    const Config *c = &r->model->cfg;
+    int *out = malloc(c->block_size * sizeof *out);
+    if (!out) {
+        fputs("microgpt: out of memory\n", stderr);
+        exit(1);
+    }
+    char text[4 * CORPUS_MAX_LINE];
+    for (int i = 0; i < s->count; i++) {
+        int n = sample_tokens(r->model, r->kv, rng, s->temperature,
+                              prompt, n_prompt, out);
+        tokenizer_decode(r->tokenizer, out, n, text, sizeof text);
+        puts(text);
+    }
+    free(out);
+}
+static int sample_command(int argc, char **argv)
+{
+    SampleSettings settings = {.count = 20}, *s = &settings;
+    Option opts[] = {
+        {"--model", TEXT, 0, 0, &s->model, 0},
+        {"--count", WHOLE, 1, 1000000, &s->count, 0},
+        {"--temperature", REAL, 0, 100, &s->temperature, 0},
+        {"--seed", SEED, 0, 0, &s->seed, 0},
+        {"--prompt", TEXT, 0, 0, &s->prompt, 0},
+    };
+    int n = sizeof opts / sizeof *opts;
+    int status = read_options("sample", opts, n, argc, argv);
+    if (status == OPTIONS_HELP) {
+        fputs(SAMPLE_HELP, stdout);
+        return 0;
+    }
+    if (!status && !s->model) {
+        fputs("microgpt sample: --model CHECKPOINT is required\n", stderr);
+        status = 2;
+    }
+    if (status)
+        return status;
+    char error[CHECKPOINT_ERROR_ROOM];
+    Run *r = checkpoint_load(s->model, error);
+    int ids[4096 + 2], n_prompt = 0;
+    if (r && s->prompt)
+        n_prompt = encode_prompt(r, s->prompt, ids, error);
+    if (!r || n_prompt < 0) {
+        fprintf(stderr, "microgpt sample: %s\n", error);
+        run_free(r);
+        return 1;
+    }
+    if (!given(opts, n, "--temperature"))
+        s->temperature = r->tokenizer->kind == BY_CHAR ? 0.5 : 0.8;
+    if (given(opts, n, "--seed"))
+        rng_seed(&r->rng, s->seed);
+    print_samples(r, s, &r->rng, ids, n_prompt);
+    run_free(r);
+    values_free();
+    return 0;
+}
+typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *what;
@@ -445,6 +538,7 @@ typedef struct {
 
 static const Command COMMANDS[] = {
     {"train", train_command, "train a model on a text file"},
+    {"sample", sample_command, "write documents with a trained model"},
 };
 enum { N_COMMANDS = sizeof COMMANDS / sizeof *COMMANDS };
 
