@@ -4,6 +4,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "grammar.h"
 
 static void *checked(void *p)
 {
@@ -71,4 +74,35 @@ int sample_tokens(Model *m, KVCache *kv, Rng *rng, double T,
     free(probs);
     free(frozen);
     return n;
+}
+static int by_text(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static char **sorted_copy(char **texts, int n)
+{
+    char **copy = checked(malloc(((size_t)n + 1) * sizeof *copy));
+    memcpy(copy, texts, (size_t)n * sizeof *copy);
+    qsort(copy, (size_t)n, sizeof *copy, by_text);
+    return copy;
+}
+
+Rates judge(char **samples, int n, const Corpus *c)
+{
+    Rates r = {.count = n};
+    char **docs = sorted_copy(c->docs, c->n);
+    char **mine = sorted_copy(samples, n);
+    for (int i = 0; i < n; i++) {
+        int good = grammar_accepts(samples[i]);
+        int seen = bsearch(&samples[i], docs, (size_t)c->n, sizeof *docs,
+                           by_text) != NULL;
+        r.grammatical += good;
+        r.novel += !seen;
+        r.new_and_good += good && !seen;
+        r.distinct += i == 0 || strcmp(mine[i], mine[i - 1]) != 0;
+    }
+    free(mine);
+    free(docs);
+    return r;
 }

@@ -2,6 +2,7 @@
 #ifndef SAMPLE_H
 #define SAMPLE_H
 
+#include "corpus.h"
 #include "model.h"
 #include "rng.h"
 
@@ -14,5 +15,15 @@ void softmax_temperature(double *probs, Value **logits, int n, double T);
    into out, which has room for block_size, and returns how many. */
 int sample_tokens(Model *m, KVCache *kv, Rng *rng, double T,
                   const int *prompt, int n_prompt, int *out);
+typedef struct {
+    int count;        /* samples judged */
+    int grammatical;  /* accepted by the grammar */
+    int novel;        /* not a document of the corpus */
+    int distinct;     /* different from every other sample */
+    int new_and_good; /* grammatical and novel */
+} Rates;
+
+/* The rates of n samples against corpus c. */
+Rates judge(char **samples, int n, const Corpus *c);
 
 #endif
