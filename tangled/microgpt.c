@@ -465,10 +465,12 @@ static const char EVAL_HELP[] =
 "  --temperature T      as for sample (default: 0.8 by word, 0.5 by char)\n"
 "  --seed S             a fresh random stream (default: the checkpoint's)\n"
 "  --data FILE          the corpus trained on (default: data/sentences.txt)\n";
+enum { PROMPT_ROOM = CORPUS_MAX_LINE + 2 };
+
 static int encode_prompt(const Run *r, const char *text, int *ids,
                          char *error)
 {
-    int room = r->model->cfg.block_size + 2;
+    int room = PROMPT_ROOM;
     int n = tokenizer_encode(r->tokenizer, text, ids, room, error);
     if (n >= 0 && n - 2 >= r->model->cfg.block_size) {
         snprintf(error, TOKENIZER_ERROR_ROOM, "the prompt fills the "
@@ -534,7 +536,7 @@ static int sample_command(int argc, char **argv)
         return status;
     char error[CHECKPOINT_ERROR_ROOM];
     Run *r = checkpoint_load(s->model, error);
-    int ids[4096 + 2], n_prompt = 0;
+    int ids[PROMPT_ROOM], n_prompt = 0;
     if (r && s->prompt)
         n_prompt = encode_prompt(r, s->prompt, ids, error);
     if (!r || n_prompt < 0) {
