@@ -15,6 +15,7 @@
 #include "checkpoint.h"
 #include "numbers.h"
 #include "train.h"
+#include "sample.h"
 
 #ifndef MICROGPT_STAGE
 #define MICROGPT_STAGE 0  /* built outside the book's Makefile */
@@ -438,6 +439,184 @@ static int train_command(int argc, char **argv)
     return status || why ? 2 : train_run(s);
 }
 typedef struct {
+    const char *model, *prompt;
+    int count;
+    double temperature;
+    uint64_t seed;
+} SampleSettings;
+static const char SAMPLE_HELP[] =
+"usage: microgpt sample --model CHECKPOINT [options]\n"
+"Writes documents with a trained model, one per line.\n"
+"\n"
+"  --model CHECKPOINT   the trained model (required)\n"
+"  --count N            how many (default: 20)\n"
+"  --temperature T      below 1 bolder favourites, above 1 flatter odds\n"
+"                       (default: 0.8 by word, 0.5 by char)\n"
+"  --seed S             start a fresh random stream (default: go on with\n"
+"                       the checkpoint's, as the Python original does)\n"
+"  --prompt TEXT        the start of every sample\n";
+static const char EVAL_HELP[] =
+"usage: microgpt eval --model CHECKPOINT [options]\n"
+"Draws samples and prints the shares that the grammar accepts, that are\n"
+"not in the corpus, and that are distinct.\n"
+"\n"
+"  --model CHECKPOINT   the trained model (required)\n"
+"  --count N            how many samples (default: 1000)\n"
+"  --temperature T      as for sample (default: 0.8 by word, 0.5 by char)\n"
+"  --seed S             a fresh random stream (default: the checkpoint's)\n"
+"  --data FILE          the corpus trained on (default: data/sentences.txt)\n";
+enum { PROMPT_ROOM = CORPUS_MAX_LINE + 2 };
+
+static int encode_prompt(const Run *r, const char *text, int *ids,
+                         char *error)
+{
+    int room = PROMPT_ROOM;
+    int n = tokenizer_encode(r->tokenizer, text, ids, room, error);
+    if (n >= 0 && n - 2 >= r->model->cfg.block_size) {
+        snprintf(error, TOKENIZER_ERROR_ROOM, "the prompt fills the "
+                 "whole block of %d tokens", r->model->cfg.block_size);
+        return -1;
+    }
+    if (n >= 0)
+        for (int i = 0; i + 2 < n; i++)
+            ids[i] = ids[i + 1];  /* drop the first BOS */
+    return n < 0 ? -1 : n - 2;
+}
+
+/* count samples, decoded, each in memory of its own. */
+static char **draw_samples(Run *r, Rng *rng, double T, const int *prompt,
+                           int n_prompt, int count)
+{
+    const Config *c = &r->model->cfg;
+    char **texts = calloc((size_t)count, sizeof *texts);
+    int *out = malloc(c->block_size * sizeof *out);
+    size_t room = (size_t)c->block_size * (CORPUS_MAX_LINE + 1) + 1;
+    for (int i = 0; texts && out && i < count; i++) {
+        int n = sample_tokens(r->model, r->kv, rng, T, prompt, n_prompt,
+                              out);
+        if (!(texts[i] = malloc(room)))
+            break;
+        tokenizer_decode(r->tokenizer, out, n, texts[i], room);
+    }
+    if (!texts || !out || (count && !texts[count - 1])) {
+        fputs("microgpt: out of memory\n", stderr);
+        exit(1);
+    }
+    free(out);
+    return texts;
+}
+
+static void free_samples(char **texts, int count)
+{
+    for (int i = 0; i < count; i++)
+        free(texts[i]);
+    free(texts);
+}
+static int sample_command(int argc, char **argv)
+{
+    SampleSettings settings = {.count = 20}, *s = &settings;
+    Option opts[] = {
+        {"--model", TEXT, 0, 0, &s->model, 0},
+        {"--count", WHOLE, 1, 1000000, &s->count, 0},
+        {"--temperature", REAL, 0, 100, &s->temperature, 0},
+        {"--seed", SEED, 0, 0, &s->seed, 0},
+        {"--prompt", TEXT, 0, 0, &s->prompt, 0},
+    };
+    int n = sizeof opts / sizeof *opts;
+    int status = read_options("sample", opts, n, argc, argv);
+    if (status == OPTIONS_HELP) {
+        fputs(SAMPLE_HELP, stdout);
+        return 0;
+    }
+    if (!status && !s->model) {
+        fputs("microgpt sample: --model CHECKPOINT is required\n", stderr);
+        status = 2;
+    }
+    if (status)
+        return status;
+    char error[CHECKPOINT_ERROR_ROOM];
+    Run *r = checkpoint_load(s->model, error);
+    int ids[PROMPT_ROOM], n_prompt = 0;
+    if (r && s->prompt)
+        n_prompt = encode_prompt(r, s->prompt, ids, error);
+    if (!r || n_prompt < 0) {
+        fprintf(stderr, "microgpt sample: %s\n", error);
+        run_free(r);
+        return 1;
+    }
+    if (!given(opts, n, "--temperature"))
+        s->temperature = r->tokenizer->kind == BY_CHAR ? 0.5 : 0.8;
+    if (given(opts, n, "--seed"))
+        rng_seed(&r->rng, s->seed);
+    char **texts = draw_samples(r, &r->rng, s->temperature, ids, n_prompt,
+                                s->count);
+    for (int i = 0; i < s->count; i++)
+        puts(texts[i]);
+    free_samples(texts, s->count);
+    run_free(r);
+    values_free();
+    return 0;
+}
+static void print_rates(const Rates *r, int words, double T)
+{
+    printf("%d samples at temperature %g:\n", r->count, T);
+    if (words)
+        printf("  grammatical          %5.1f%%\n",
+               100.0 * r->grammatical / r->count);
+    printf("  novel                %5.1f%%\n", 100.0 * r->novel / r->count);
+    printf("  distinct             %5.1f%%\n",
+           100.0 * r->distinct / r->count);
+    if (words)
+        printf("  grammatical and new  %5.1f%%\n",
+               100.0 * r->new_and_good / r->count);
+}
+
+static int eval_command(int argc, char **argv)
+{
+    SampleSettings settings = {.count = 1000}, *s = &settings;
+    const char *data = DEFAULT_DATA;
+    Option opts[] = {
+        {"--model", TEXT, 0, 0, &s->model, 0},
+        {"--count", WHOLE, 1, 1000000, &s->count, 0},
+        {"--temperature", REAL, 0, 100, &s->temperature, 0},
+        {"--seed", SEED, 0, 0, &s->seed, 0},
+        {"--data", TEXT, 0, 0, &data, 0},
+    };
+    int n = sizeof opts / sizeof *opts;
+    int status = read_options("eval", opts, n, argc, argv);
+    if (status == OPTIONS_HELP) {
+        fputs(EVAL_HELP, stdout);
+        return 0;
+    }
+    if (!status && !s->model) {
+        fputs("microgpt eval: --model CHECKPOINT is required\n", stderr);
+        status = 2;
+    }
+    if (status)
+        return status;
+    char error[CHECKPOINT_ERROR_ROOM];
+    Run *r = checkpoint_load(s->model, error);
+    Corpus *c = r ? corpus_load(data, error) : NULL;
+    if (!c) {
+        fprintf(stderr, "microgpt eval: %s\n", error);
+        run_free(r);
+        return 1;
+    }
+    if (!given(opts, n, "--temperature"))
+        s->temperature = r->tokenizer->kind == BY_CHAR ? 0.5 : 0.8;
+    if (given(opts, n, "--seed"))
+        rng_seed(&r->rng, s->seed);
+    char **texts = draw_samples(r, &r->rng, s->temperature, NULL, 0,
+                                s->count);
+    Rates rates = judge(texts, s->count, c);
+    print_rates(&rates, r->tokenizer->kind == BY_WORD, s->temperature);
+    free_samples(texts, s->count);
+    corpus_free(c);
+    run_free(r);
+    values_free();
+    return 0;
+}
+typedef struct {
     const char *name;
     int (*run)(int argc, char **argv);
     const char *what;
@@ -445,6 +624,8 @@ typedef struct {
 
 static const Command COMMANDS[] = {
     {"train", train_command, "train a model on a text file"},
+    {"sample", sample_command, "write documents with a trained model"},
+    {"eval", eval_command, "judge a trained model's samples"},
 };
 enum { N_COMMANDS = sizeof COMMANDS / sizeof *COMMANDS };
 

@@ -110,6 +110,17 @@ uint32_t rng_below(Rng *r, uint32_t n)
     while (x >= n);
     return x;
 }
+int rng_choice(Rng *r, const double *weights, int n)
+{
+    double total = 0;
+    for (int i = 0; i < n; i++)
+        total += weights[i];
+    double x = rng_random(r) * (total + 0.0), sum = 0;
+    for (int i = 0; i < n - 1; i++)
+        if ((sum += weights[i]) > x)
+            return i;
+    return n - 1;
+}
 static void swap_bytes(unsigned char *a, unsigned char *b, size_t size)
 {
     for (size_t i = 0; i < size; i++) {

@@ -25,4 +25,9 @@ uint32_t rng_below(Rng *r, uint32_t n);  /* uniform in [0, n), n >= 1 */
 /* Shuffles n elements of the given size in place, as Python's
    random.shuffle does; n must be below 2^32. */
 void rng_shuffle(Rng *r, void *base, size_t n, size_t size);
+
+/* An index in [0, n) drawn with probability weights[i] / their sum, as
+   Python's random.choices(range(n), weights)[0]; the weights must be
+   non-negative with a positive sum. */
+int rng_choice(Rng *r, const double *weights, int n);
 #endif
