@@ -512,6 +512,33 @@ static void free_samples(char **texts, int count)
         free(texts[i]);
     free(texts);
 }
+/* Reads a sampling command's options: -1 to go on, else the status to
+   exit with, after the help or one line on what is wrong. */
+static int read_sampling(const char *command, const char *help,
+                         Option *opts, int n, int argc, char **argv,
+                         const SampleSettings *s)
+{
+    int status = read_options(command, opts, n, argc, argv);
+    if (status == OPTIONS_HELP) {
+        fputs(help, stdout);
+        return 0;
+    }
+    if (!status && !s->model) {
+        fprintf(stderr, "microgpt %s: --model CHECKPOINT is required\n",
+                command);
+        status = 2;
+    }
+    return status ? status : -1;
+}
+
+static void settle_stream(Run *r, SampleSettings *s, const Option *opts,
+                          int n)
+{
+    if (!given(opts, n, "--temperature"))
+        s->temperature = r->tokenizer->kind == BY_CHAR ? 0.5 : 0.8;
+    if (given(opts, n, "--seed"))
+        rng_seed(&r->rng, s->seed);
+}
 static int sample_command(int argc, char **argv)
 {
     SampleSettings settings = {.count = 20}, *s = &settings;
@@ -523,16 +550,8 @@ static int sample_command(int argc, char **argv)
         {"--prompt", TEXT, 0, 0, &s->prompt, 0},
     };
     int n = sizeof opts / sizeof *opts;
-    int status = read_options("sample", opts, n, argc, argv);
-    if (status == OPTIONS_HELP) {
-        fputs(SAMPLE_HELP, stdout);
-        return 0;
-    }
-    if (!status && !s->model) {
-        fputs("microgpt sample: --model CHECKPOINT is required\n", stderr);
-        status = 2;
-    }
-    if (status)
+    int status = read_sampling("sample", SAMPLE_HELP, opts, n, argc, argv, s);
+    if (status >= 0)
         return status;
     char error[CHECKPOINT_ERROR_ROOM];
     Run *r = checkpoint_load(s->model, error);
@@ -544,10 +563,7 @@ static int sample_command(int argc, char **argv)
         run_free(r);
         return 1;
     }
-    if (!given(opts, n, "--temperature"))
-        s->temperature = r->tokenizer->kind == BY_CHAR ? 0.5 : 0.8;
-    if (given(opts, n, "--seed"))
-        rng_seed(&r->rng, s->seed);
+    settle_stream(r, s, opts, n);
     char **texts = draw_samples(r, &r->rng, s->temperature, ids, n_prompt,
                                 s->count);
     for (int i = 0; i < s->count; i++)
@@ -583,16 +599,8 @@ static int eval_command(int argc, char **argv)
         {"--data", TEXT, 0, 0, &data, 0},
     };
     int n = sizeof opts / sizeof *opts;
-    int status = read_options("eval", opts, n, argc, argv);
-    if (status == OPTIONS_HELP) {
-        fputs(EVAL_HELP, stdout);
-        return 0;
-    }
-    if (!status && !s->model) {
-        fputs("microgpt eval: --model CHECKPOINT is required\n", stderr);
-        status = 2;
-    }
-    if (status)
+    int status = read_sampling("eval", EVAL_HELP, opts, n, argc, argv, s);
+    if (status >= 0)
         return status;
     char error[CHECKPOINT_ERROR_ROOM];
     Run *r = checkpoint_load(s->model, error);
@@ -602,10 +610,7 @@ static int eval_command(int argc, char **argv)
         run_free(r);
         return 1;
     }
-    if (!given(opts, n, "--temperature"))
-        s->temperature = r->tokenizer->kind == BY_CHAR ? 0.5 : 0.8;
-    if (given(opts, n, "--seed"))
-        rng_seed(&r->rng, s->seed);
+    settle_stream(r, s, opts, n);
     char **texts = draw_samples(r, &r->rng, s->temperature, NULL, 0,
                                 s->count);
     Rates rates = judge(texts, s->count, c);
