@@ -270,3 +270,43 @@ Test(program, eval_reports_the_shares, .init = make_dir,
                            &distinct) == 2, "%s", out);
     cr_assert(novel > 0 && novel < 100 && distinct > 0 && distinct <= 100);
 }
+
+Test(program, figures, .init = make_dir, .fini = remove_dir)
+{
+    /* sample-demo on the names model: its parity figure must set the
+     * original's first ten samples beside the same ten of microgpt, and
+     * its temperature table must have six rows of four probabilities,
+     * each column falling or level from the top (the rows are sorted by
+     * T = 1, and the order of probabilities is the order of logits at
+     * every T). */
+    train_names();
+    char command[300];
+    int status;
+    snprintf(command, sizeof command, STAGE_DIR "/sample-demo --figures "
+             "%s/n.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    FILE *f = fopen("tests/data/names-samples.txt", "r");
+    char name[100], row[300];
+    for (int i = 0; i < 10 && fgets(name, sizeof name, f); i++) {
+        name[strcspn(name, "\n")] = '\0';
+        snprintf(row, sizeof row, "\n| %s | %s |\n", name, name);
+        cr_assert_not_null(strstr(out, row), "no row %s", row);
+    }
+    fclose(f);
+    const char *t = strstr(out, "%% temperature-table\n");
+    cr_assert_not_null(t);
+    t = strstr(t, "|:--|--:|--:|--:|--:|\n") + 22;
+    double last[4] = {1, 1, 1, 1};
+    for (int i = 0; i < 6; i++) {
+        double p[4];
+        char word[50];
+        cr_assert_eq(sscanf(t, "| %49s | %lf | %lf | %lf | %lf |", word,
+                            &p[0], &p[1], &p[2], &p[3]), 5, "%s", t);
+        for (int k = 0; k < 4; k++) {
+            cr_assert(p[k] > 0 && p[k] <= last[k] + 5e-4, "%s", t);
+            last[k] = p[k];
+        }
+        t = strchr(t, '\n') + 1;
+    }
+}
