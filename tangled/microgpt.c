@@ -482,36 +482,6 @@ static int encode_prompt(const Run *r, const char *text, int *ids,
             ids[i] = ids[i + 1];  /* drop the first BOS */
     return n < 0 ? -1 : n - 2;
 }
-
-/* count samples, decoded, each in memory of its own. */
-static char **draw_samples(Run *r, Rng *rng, double T, const int *prompt,
-                           int n_prompt, int count)
-{
-    const Config *c = &r->model->cfg;
-    char **texts = calloc((size_t)count, sizeof *texts);
-    int *out = malloc(c->block_size * sizeof *out);
-    size_t room = (size_t)c->block_size * (CORPUS_MAX_LINE + 1) + 1;
-    for (int i = 0; texts && out && i < count; i++) {
-        int n = sample_tokens(r->model, r->kv, rng, T, prompt, n_prompt,
-                              out);
-        if (!(texts[i] = malloc(room)))
-            break;
-        tokenizer_decode(r->tokenizer, out, n, texts[i], room);
-    }
-    if (!texts || !out || (count && !texts[count - 1])) {
-        fputs("microgpt: out of memory\n", stderr);
-        exit(1);
-    }
-    free(out);
-    return texts;
-}
-
-static void free_samples(char **texts, int count)
-{
-    for (int i = 0; i < count; i++)
-        free(texts[i]);
-    free(texts);
-}
 /* Reads a sampling command's options: -1 to go on, else the status to
    exit with, after the help or one line on what is wrong. */
 static int read_sampling(const char *command, const char *help,
@@ -564,11 +534,12 @@ static int sample_command(int argc, char **argv)
         return 1;
     }
     settle_stream(r, s, opts, n);
-    char **texts = draw_samples(r, &r->rng, s->temperature, ids, n_prompt,
-                                s->count);
+    char **texts = sample_documents(r->model, r->kv, r->tokenizer,
+                                    &r->rng, s->temperature, ids,
+                                    n_prompt, s->count);
     for (int i = 0; i < s->count; i++)
         puts(texts[i]);
-    free_samples(texts, s->count);
+    free_documents(texts, s->count);
     run_free(r);
     values_free();
     return 0;
@@ -611,11 +582,12 @@ static int eval_command(int argc, char **argv)
         return 1;
     }
     settle_stream(r, s, opts, n);
-    char **texts = draw_samples(r, &r->rng, s->temperature, NULL, 0,
-                                s->count);
+    char **texts = sample_documents(r->model, r->kv, r->tokenizer,
+                                    &r->rng, s->temperature, NULL, 0,
+                                    s->count);
     Rates rates = judge(texts, s->count, c);
     print_rates(&rates, r->tokenizer->kind == BY_WORD, s->temperature);
-    free_samples(texts, s->count);
+    free_documents(texts, s->count);
     corpus_free(c);
     run_free(r);
     values_free();

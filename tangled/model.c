@@ -52,7 +52,7 @@ static void lay_out(Model *m)
         lw->fc2 = take(&next, C * 4 * C);
     }
 }
-static void *checked(void *p)
+void *checked(void *p)
 {
     if (!p) {
         fputs("microgpt: out of memory\n", stderr);

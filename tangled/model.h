@@ -55,6 +55,9 @@ typedef struct {
    zero.  Exits with a message if memory runs out. */
 Model *model_new(const Config *c);
 void model_free(Model *m);
+/* p, unless it is NULL: then the program stops, saying memory ran out.
+   Every allocation the program cannot do without goes through it. */
+void *checked(void *p);
 /* Draws every parameter from N(0, 0.08^2), in the order of m->params. */
 void model_init(Model *m, Rng *rng);
 /* out[i] = sum_j w[i][j] * x[j]; w is [n_out][n_in], out is not x. */

@@ -46,25 +46,16 @@ static void print_temperature_table(Run *r)
 static Rates sample_at(Run *r, const Corpus *c, double T, char **shown)
 {
     enum { COUNT = 1000 };
-    const Config *g = &r->model->cfg;
-    size_t room = (size_t)g->block_size * (CORPUS_MAX_LINE + 1) + 1;
-    char **texts = malloc(COUNT * sizeof *texts);
-    int *out = malloc(g->block_size * sizeof *out);
     Rng rng;
     rng_seed(&rng, 42);
-    for (int i = 0; i < COUNT; i++) {
-        int n = sample_tokens(r->model, r->kv, &rng, T, NULL, 0, out);
-        texts[i] = malloc(room);
-        tokenizer_decode(r->tokenizer, out, n, texts[i], room);
+    char **docs = sample_documents(r->model, r->kv, r->tokenizer, &rng, T,
+                                   NULL, 0, COUNT);
+    Rates rates = judge(docs, COUNT, c);
+    for (int i = 0; i < 4; i++) {  /* kept for the list; the caller frees */
+        shown[i] = docs[i];
+        docs[i] = NULL;
     }
-    Rates rates = judge(texts, COUNT, c);
-    for (int i = 0; i < COUNT; i++)
-        if (i < 4)
-            shown[i] = texts[i];
-        else
-            free(texts[i]);
-    free(texts);
-    free(out);
+    free_documents(docs, COUNT);
     return rates;
 }
 static double percent(int part, int whole)

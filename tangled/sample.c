@@ -8,15 +8,6 @@
 
 #include "grammar.h"
 
-static void *checked(void *p)
-{
-    if (!p) {
-        fputs("microgpt: out of memory\n", stderr);
-        exit(1);
-    }
-    return p;
-}
-
 void softmax_temperature(double *probs, Value **logits, int n, double T)
 {
     double scale = pow(T, -1), max = 0;
@@ -74,6 +65,29 @@ int sample_tokens(Model *m, KVCache *kv, Rng *rng, double T,
     free(probs);
     free(frozen);
     return n;
+}
+char **sample_documents(Model *m, KVCache *kv, const Tokenizer *t,
+                        Rng *rng, double T, const int *prompt,
+                        int n_prompt, int count)
+{
+    int block = m->cfg.block_size;
+    size_t room = (size_t)block * (CORPUS_MAX_LINE + 1) + 1;
+    char **docs = checked(malloc(((size_t)count + 1) * sizeof *docs));
+    int *out = checked(malloc(block * sizeof *out));
+    for (int i = 0; i < count; i++) {
+        int n = sample_tokens(m, kv, rng, T, prompt, n_prompt, out);
+        docs[i] = checked(malloc(room));
+        tokenizer_decode(t, out, n, docs[i], room);
+    }
+    free(out);
+    return docs;
+}
+
+void free_documents(char **docs, int count)
+{
+    for (int i = 0; i < count; i++)
+        free(docs[i]);
+    free(docs);
 }
 static int by_text(const void *a, const void *b)
 {

@@ -5,6 +5,7 @@
 #include "corpus.h"
 #include "model.h"
 #include "rng.h"
+#include "tokenizer.h"
 
 /* probs = softmax(logits / T), in the original's arithmetic. */
 void softmax_temperature(double *probs, Value **logits, int n, double T);
@@ -15,6 +16,12 @@ void softmax_temperature(double *probs, Value **logits, int n, double T);
    into out, which has room for block_size, and returns how many. */
 int sample_tokens(Model *m, KVCache *kv, Rng *rng, double T,
                   const int *prompt, int n_prompt, int *out);
+/* count documents sampled as sample_tokens() does and decoded by t;
+   free them with free_documents. */
+char **sample_documents(Model *m, KVCache *kv, const Tokenizer *t,
+                        Rng *rng, double T, const int *prompt,
+                        int n_prompt, int count);
+void free_documents(char **docs, int count);
 typedef struct {
     int count;        /* samples judged */
     int grammatical;  /* accepted by the grammar */

@@ -7,15 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void *checked(void *p)
-{
-    if (!p) {
-        fputs("microgpt: out of memory\n", stderr);
-        exit(1);
-    }
-    return p;
-}
-
 Adam *adam_new(size_t n, int num_steps, double lr)
 {
     Adam *a = checked(malloc(sizeof *a));
