@@ -8,6 +8,7 @@
 #                          the book's link check
 #   make chapter-N         build stage N (chapters 1..N) in build/chapter-N/
 #   make test-chapter-N    run chapters 1..N's tests against stage N
+#   make bench             time both training engines (RUNS=3 runs each)
 #   make tangle            refresh tangled/ (the readable sources)
 #   make check-tangled     fail if tangled/ differs from a fresh tangle
 #   make book              the HTML book and the PDF in build/book/
@@ -30,10 +31,10 @@ MARKUP   := /usr/lib/noweb/markup
 # What the build needs, as Debian packages (README: "What it needs").
 PACKAGES := gcc make gawk noweb pandoc libcriterion-dev pkg-config \
             texlive-latex-recommended texlive-fonts-recommended lmodern \
-            graphviz gnuplot-nox
+            graphviz gnuplot-nox time
 
 .PHONY: all deps stages tangle check-tangled book check-book test clean \
-        test-stages
+        test-stages bench
 
 all: deps stages build/microgpt book
 	@echo "Built stages $(firstword $(STAGES))..$(LAST) in build/chapter-N/,"
@@ -79,6 +80,26 @@ $(RUN).out: build/microgpt data/sentences.txt
 	build/microgpt train --log $(RUN).csv --out $(RUN).ckpt > $@.tmp
 	@mv $@.tmp $@
 
+# ---- the benchmark -------------------------------------------------------
+
+# Both engines on both models (tools/bench says how).  The book's figures
+# come from a shorter version, run when the program changes; `make bench`
+# is the whole one, RUNS times each (default 3), printed as a table.
+BENCH := build/bench
+RUNS  ?= 3
+
+$(BENCH)/book.txt: build/microgpt tools/bench data/sentences.txt \
+                   tests/data/names.txt
+	@mkdir -p $(@D)
+	@echo "The book's benchmark: tools/bench --book 3..."
+	tools/bench --book 3 > $@.tmp
+	@mv $@.tmp $@
+
+bench: deps stages build/microgpt
+	@mkdir -p $(BENCH)
+	tools/bench $(RUNS) > $(BENCH)/full.txt
+	@build/chapter-$(LAST)/backprop-demo --bench $(BENCH)/full.txt
+
 # ---- the readable sources ----------------------------------------------
 
 tangle: deps
@@ -107,7 +128,7 @@ $(BOOK)/md/.stamp: $(CHAPTERS) book/nw2md.awk
 $(MD) $(BOOK)/md/contents.md: $(BOOK)/md/.stamp ;
 
 # The programs of every stage print the figures the prose names.
-$(FIGURES): stages tools/figures $(RUN).out
+$(FIGURES): stages tools/figures $(RUN).out $(BENCH)/book.txt
 	@mkdir -p $(@D)
 	@tools/figures $(STAGES) > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi

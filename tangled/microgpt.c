@@ -16,6 +16,7 @@
 #include "numbers.h"
 #include "train.h"
 #include "sample.h"
+#include "manual.h"
 
 #ifndef MICROGPT_STAGE
 #define MICROGPT_STAGE 0  /* built outside the book's Makefile */
@@ -188,7 +189,7 @@ static void catch_interrupts(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 typedef struct {
-    const char *data, *tokenizer, *out, *log, *resume;
+    const char *data, *tokenizer, *out, *log, *resume, *engine;
     int steps, stop_at, n_layer, n_embd, n_head, block_size;
     double lr;
     uint64_t seed;
@@ -202,7 +203,7 @@ static Settings word_defaults(void)
     return (Settings){.data = DEFAULT_DATA, .tokenizer = "word",
                       .out = "model.ckpt", .steps = 5000, .n_layer = 2,
                       .n_embd = 32, .n_head = 4, .block_size = 16,
-                      .lr = 0.01, .seed = 42};
+                      .lr = 0.01, .seed = 42, .engine = "autograd"};
 }
 static const char TRAIN_HELP[] =
 "usage: microgpt train [options]\n"
@@ -225,6 +226,8 @@ static const char TRAIN_HELP[] =
 "  --log CSV            every step's loss and learning rate\n"
 "  --resume CHECKPOINT  go on with a saved run, with its settings\n"
 "  --stop-at STEP       stop after this step and save; resume later\n"
+"  --engine NAME        how the gradients are found (default: autograd;\n"
+"                       all: %s)\n"
 "\n"
 "Ctrl-C stops after the current step and saves.  Exit status: 0 done,\n"
 "1 a file could not be read or written, 2 a bad option, 130 stopped.\n";
@@ -245,9 +248,38 @@ static const char *refuse_with_resume(const Option *opts, int n)
         }
     return NULL;
 }
+static const Engine *const ENGINES[] = {
+    &AUTOGRAD,
+    &MANUAL,
+};
+enum { N_ENGINES = sizeof ENGINES / sizeof *ENGINES };
+
+static const Engine *find_engine(const char *name)
+{
+    for (int i = 0; i < N_ENGINES; i++)
+        if (strcmp(ENGINES[i]->name, name) == 0)
+            return ENGINES[i];
+    return NULL;
+}
+
+/* Every engine's name, for the help and the errors: "a, b". */
+static const char *engine_names(void)
+{
+    static char names[200];
+    int used = 0;
+    for (int i = 0; i < N_ENGINES; i++)
+        used += snprintf(names + used, sizeof names - used, "%s%s",
+                         i ? ", " : "", ENGINES[i]->name);
+    return names;
+}
 static const char *check_settings(Settings *s, const Option *opts, int n)
 {
-    static char why[200];
+    static char why[300];
+    if (!find_engine(s->engine)) {
+        snprintf(why, sizeof why, "--engine must be one of: %s",
+                 engine_names());
+        return why;
+    }
     if (s->resume && !given(opts, n, "--out"))
         s->out = s->resume;  /* go on in place */
     if (s->resume)
@@ -332,20 +364,24 @@ static FILE *open_log(const char *path, char *error)
 }
 enum { LAST_STEPS = 100 };
 
-static void train_loop(Run *r, const Corpus *c, int stop, FILE *log)
+static void train_loop(Run *r, const Corpus *c, int stop, FILE *log,
+                       const Engine *e)
 {
     Adam *a = r->adam;
     Progress p = progress_start(a->step, stop, a->num_steps);
     double sum = 0;
     int from = stop - LAST_STEPS > a->step ? stop - LAST_STEPS : a->step;
+    void *kept = e->start ? e->start(r) : NULL;
     while (a->step < stop && !interrupted) {
-        double lr = adam_lr(a, a->step), loss = run_step(r, c);
+        double lr = adam_lr(a, a->step), loss = e->step(kept, r, c);
         if (log)
             fprintf(log, "%d,%.17g,%.17g\n", a->step, loss, lr);
         progress_show(&p, a->step, a->num_steps, loss, lr);
         if (a->step > from)
             sum += loss;
     }
+    if (e->stop)
+        e->stop(kept, r);
     double seconds = now() - p.start;
     int n = a->step - from;
     printf("trained steps %d to %d of %d in %.1f s (%.1f steps/s); mean "
@@ -398,7 +434,7 @@ static int train_run(const Settings *s)
         print_start(s, c, r);
         int stop = s->stop_at ? s->stop_at : r->adam->num_steps;
         catch_interrupts();
-        train_loop(r, c, stop, log);
+        train_loop(r, c, stop, log, find_engine(s->engine));
         stopped = r->adam->step < stop;
         ok = finish(s, r, log, error);
     }
@@ -426,11 +462,12 @@ static int train_command(int argc, char **argv)
 	{"--log", TEXT, 0, 0, &s->log, 0},
 	{"--resume", TEXT, 0, 0, &s->resume, 0},
 	{"--stop-at", WHOLE, 1, MAX_STEPS, &s->stop_at, 0},
+	{"--engine", TEXT, 0, 0, &s->engine, 0},
     };
     int n = sizeof opts / sizeof *opts;
     int status = read_options("train", opts, n, argc, argv);
     if (status == OPTIONS_HELP) {
-        fputs(TRAIN_HELP, stdout);
+        printf(TRAIN_HELP, engine_names());
         return 0;
     }
     const char *why = status ? NULL : check_settings(s, opts, n);

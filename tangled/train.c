@@ -109,13 +109,26 @@ uint64_t corpus_fingerprint(const Corpus *c)
         h = fnv1a(h, c->docs[d], strlen(c->docs[d]) + 1);
     return h;
 }
-double run_step(Run *r, const Corpus *c)
+int run_document(const Run *r, const Corpus *c, int *ids)
 {
-    int ids[CORPUS_MAX_LINE + 2];
     char error[TOKENIZER_ERROR_ROOM];
     const char *doc = c->docs[r->adam->step % c->n];
-    int n = tokenizer_encode(r->tokenizer, doc, ids, CORPUS_MAX_LINE + 2,
+    int n = tokenizer_encode(r->tokenizer, doc, ids, RUN_MAX_TOKENS,
                              error);
     assert(n >= 2);
+    return n;
+}
+
+double run_step(Run *r, const Corpus *c)
+{
+    int ids[RUN_MAX_TOKENS];
+    int n = run_document(r, c, ids);
     return train_step(r->model, r->kv, r->adam, ids, n);
 }
+static double autograd_step(void *kept, Run *r, const Corpus *c)
+{
+    (void)kept;  /* nothing */
+    return run_step(r, c);
+}
+
+const Engine AUTOGRAD = {"autograd", NULL, autograd_step, NULL};

@@ -67,8 +67,21 @@ uint64_t corpus_fingerprint(const Corpus *c);
 /* The FNV-1a hash of n bytes, continuing from h (FNV_START to begin). */
 #define FNV_START 0xcbf29ce484222325u
 uint64_t fnv1a(uint64_t h, const void *bytes, size_t n);
-/* Trains step r->adam->step on its document of c, which must be the
-   corpus the run was started on, shuffled; returns the step's loss. */
+/* The tokens of the document that step r->adam->step trains on, c
+   being the corpus the run was started on, shuffled: written to ids,
+   which has room for RUN_MAX_TOKENS; returns how many, at least 2. */
+enum { RUN_MAX_TOKENS = CORPUS_MAX_LINE + 2 };
+int run_document(const Run *r, const Corpus *c, int *ids);
+/* Trains step r->adam->step on its document of c; returns the step's
+   loss. */
 double run_step(Run *r, const Corpus *c);
+typedef struct {
+    const char *name;
+    void *(*start)(Run *r);  /* what the engine keeps, or NULL */
+    double (*step)(void *kept, Run *r, const Corpus *c);  /* a loss */
+    void (*stop)(void *kept, Run *r);  /* frees what it kept */
+} Engine;
+
+extern const Engine AUTOGRAD;  /* run_step, on Values */
 
 #endif

@@ -1,0 +1,291 @@
+/* backprop-demo.c: chapter 7's figures: gradients by hand against
+   central differences and against the graph, the two engines' runs,
+   and a benchmark's table. */
+#define _POSIX_C_SOURCE 200809L  /* clock_gettime */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "gradcheck.h"
+#include "manual.h"
+#include "mlp.h"
+#include "numbers.h"
+
+enum { TIMINGS = 5 };
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return t.tv_sec + t.tv_nsec * 1e-9;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *x, int n)
+{
+    qsort(x, n, sizeof *x, by_value);
+    return x[n / 2];
+}
+
+/* "12.3 ms" or "45.6 µs". */
+static const char *duration(double seconds, char *buf)
+{
+    if (seconds >= 1e-3)
+        snprintf(buf, NUMBER_ROOM, "%.1f ms", seconds * 1e3);
+    else
+        snprintf(buf, NUMBER_ROOM, "%.1f µs", seconds * 1e6);
+    return buf;
+}
+
+static int name_tokens(const char *name, int *ids)
+{
+    int n = 0;
+    ids[n++] = 26;
+    for (const char *p = name; *p; p++)
+        ids[n++] = *p - 'a';
+    ids[n++] = 26;
+    return n;
+}
+static void print_mlp_figures(void)
+{
+    char a[NUMBER_ROOM], b[NUMBER_ROOM], c[NUMBER_ROOM], d[NUMBER_ROOM];
+    Rng rng;
+    rng_seed(&rng, 42);
+    Mlp *m = mlp_new(27, 16, 64, &rng);
+    size_t P = m->n_params;
+    printf("%%%% mlp-shape\n%s + %s + %s = %s\n",
+           with_commas(27 * 16, a), with_commas(64 * 16, b),
+           with_commas(27 * 64, c), with_commas(P, d));
+    int ids[8], n = name_tokens("emma", ids);
+    double *numeric = checked(malloc(P * sizeof *numeric));
+    double slow[TIMINGS], fast[TIMINGS], worst = 0;
+    for (int k = 0; k < TIMINGS; k++) {
+        double t0 = now();
+        mlp_numerical_grad(m, ids, n, 1e-5, numeric);
+        double t1 = now();
+        memset(m->grads, 0, P * sizeof *m->grads);
+        mlp_forward(m, ids, n);
+        mlp_backward(m);
+        slow[k] = t1 - t0, fast[k] = now() - t1;
+    }
+    for (size_t i = 0; i < P; i++)
+        worst = fmax(worst, relative_error(m->grads[i], numeric[i]));
+    double t_slow = median(slow, TIMINGS), t_fast = median(fast, TIMINGS);
+    printf("%%%% mlp-check\n| | numerical | analytic |\n|:--|--:|--:|\n");
+    printf("| forward passes | %s | 1 |\n", with_commas(2 * P, a));
+    printf("| backward passes | 0 | 1 |\n");
+    printf("| time, median of %d | %s | %s |\n", TIMINGS,
+           duration(t_slow, a), duration(t_fast, b));
+    printf("| largest relative difference | %.1e | |\n\n", worst);
+    printf("The analytic gradient took %s times less time.\n",
+           with_commas((size_t)(t_slow / t_fast + 0.5), a));
+    free(numeric);
+    mlp_free(m);
+}
+typedef struct {
+    const char *label, *data, *doc;
+    TokenKind kind;
+    Config shape;
+} Check;
+
+static const Check CHECKS[] = {
+    {"words", "data/sentences.txt", "the cat eats a muffin", BY_WORD,
+     {0, 32, 4, 2, 16}},
+    {"characters", "tests/data/names.txt", "emma", BY_CHAR,
+     {0, 16, 4, 1, 16}},
+};
+
+static int print_check_row(const Check *k)
+{
+    char error[CORPUS_ERROR_ROOM + TOKENIZER_ERROR_ROOM], a[NUMBER_ROOM],
+         b[NUMBER_ROOM], d[NUMBER_ROOM];
+    Corpus *c = corpus_load(k->data, error);
+    if (!c) {
+        fprintf(stderr, "backprop-demo: %s\n", error);
+        return 0;
+    }
+    Tokenizer *tok = checked(tokenizer_build(c, k->kind));
+    int ids[RUN_MAX_TOKENS];
+    int n = tokenizer_encode(tok, k->doc, ids, RUN_MAX_TOKENS, error);
+    Config shape = k->shape;
+    shape.vocab_size = tok->bos + 1;
+    Model *m = model_new(&shape);
+    Rng rng;
+    rng_seed(&rng, 42);
+    model_init(m, &rng);
+    KVCache *kv = kv_new(&shape);
+    size_t before = values_count();
+    Value *loss = sequence_loss(m, kv, ids, n);
+    size_t nodes = values_count() - before;
+    backward(loss);
+    Manual *e = manual_new(&shape);
+    manual_load(e, m);
+    double mine = manual_forward(e, ids, n), worst = 0;
+    manual_backward(e);
+    for (size_t i = 0; i < m->n_params; i++)
+        worst = fmax(worst, relative_error(m->params[i].grad, e->grads[i]));
+    printf("| %s, \"%s\" | %s | %.4f | %s | %.1e | %s | %s |\n", k->label,
+           k->doc, with_commas(m->n_params, a), mine,
+           mine == loss->data ? "yes" : "no", worst, with_commas(nodes, b),
+           with_commas(e->n_acts, d));
+    values_free();
+    manual_free(e);
+    kv_free(kv);
+    model_free(m);
+    tokenizer_free(tok);
+    corpus_free(c);
+    return 1;
+}
+
+static int print_gpt_check(void)
+{
+    printf("%%%% gpt-check\n| model, document | parameters | loss | "
+           "same bits | largest relative difference | graph nodes | "
+           "array doubles |\n|:--|--:|--:|:-:|--:|--:|--:|\n");
+    int ok = 1;
+    for (size_t i = 0; i < sizeof CHECKS / sizeof *CHECKS; i++)
+        ok = ok && print_check_row(&CHECKS[i]);
+    return ok;
+}
+enum { RUN_STEPS = 1000 };
+
+static Run *reference_run(Corpus **c, char *error)
+{
+    *c = corpus_load("tests/data/names.txt", error);
+    Config shape = {0, 16, 4, 1, 16};
+    return *c ? run_start(*c, BY_CHAR, shape, RUN_STEPS, 0.01, 42, error)
+              : NULL;
+}
+
+static void print_run_row(int step, double x, double y)
+{
+    printf("| %d | %.15f | %.15f | %.1e |\n", step, x, y, fabs(x - y));
+}
+
+static int print_engines_agree(void)
+{
+    char error[RUN_ERROR_ROOM + CORPUS_ERROR_ROOM];
+    Corpus *c1 = NULL, *c2 = NULL;
+    Run *r1 = reference_run(&c1, error), *r2 = r1 ? reference_run(&c2,
+                                                                 error)
+                                                   : NULL;
+    if (!r2) {
+        fprintf(stderr, "backprop-demo: %s\n", error);
+        run_free(r1), corpus_free(c1), corpus_free(c2);
+        return 0;
+    }
+    printf("%%%% engines-agree\n| step | autograd | manual | difference "
+           "|\n|--:|--:|--:|--:|\n");
+    void *kept = MANUAL.start(r2);
+    double worst = 0;
+    for (int s = 1; s <= RUN_STEPS; s++) {
+        double x = AUTOGRAD.step(NULL, r1, c1);
+        double y = MANUAL.step(kept, r2, c2);
+        worst = fmax(worst, fabs(x - y));
+        if (s <= 3 || s == 10 || s == 100 || s == RUN_STEPS)
+            print_run_row(s, x, y);
+    }
+    MANUAL.stop(kept, r2);
+    double far = 0;
+    for (size_t i = 0; i < r1->model->n_params; i++)
+        far = fmax(far, fabs(r1->model->params[i].data
+                             - r2->model->params[i].data));
+    printf("\nOver all %d steps the losses differ by at most %.1e; after "
+           "the last, the parameters by at most %.1e.\n", RUN_STEPS, worst,
+           far);
+    run_free(r1), run_free(r2), corpus_free(c1), corpus_free(c2);
+    values_free();
+    return 1;
+}
+/* The Python original (the published microgpt.py, Python 3.11.7, its
+   1000 steps on tests/data/names.txt), timed once with `time` on a
+   2-core Xeon like the book's build machine: 148.6 s. */
+static const double PYTHON_SECONDS = 148.6;
+
+typedef struct {
+    char model[16], engine[16];
+    int steps, runs;
+    double per_second, peak_kb;
+} Bench;
+
+enum { MAX_BENCH = 8 };
+
+static int read_bench(const char *path, Bench *b)
+{
+    FILE *f = fopen(path, "r");
+    int n = 0;
+    while (f && n < MAX_BENCH &&
+           fscanf(f, "%15s %15s %d %lf %lf %d", b[n].model, b[n].engine,
+                  &b[n].steps, &b[n].per_second, &b[n].peak_kb,
+                  &b[n].runs) == 6)
+        n++;
+    if (f)
+        fclose(f);
+    if (n == 0)
+        fprintf(stderr, "backprop-demo: %s: no benchmark results\n",
+                path);
+    return n;
+}
+static const Bench *autograd_row(const Bench *b, int n, const char *model)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(b[i].model, model) && !strcmp(b[i].engine, "autograd"))
+            return &b[i];
+    return NULL;
+}
+
+/* The table; as the book's figures (with their names) if figures. */
+static int print_bench(const char *path, int figures)
+{
+    Bench b[MAX_BENCH];
+    int n = read_bench(path, b);
+    printf("%s| model | engine | runs × steps | per step | steps/s | "
+           "a whole run | peak memory | × autograd | × Python |\n"
+           "|:--|:--|--:|--:|--:|--:|--:|--:|--:|\n",
+           figures ? "%% bench\n" : "");
+    for (int i = 0; i < n; i++) {
+        char t[NUMBER_ROOM], whole[NUMBER_ROOM], ratio[NUMBER_ROOM] = "",
+             py[NUMBER_ROOM] = "";
+        int chars = !strcmp(b[i].model, "char"), steps = chars ? 1000 : 5000;
+        const Bench *base = autograd_row(b, n, b[i].model);
+        if (base)
+            snprintf(ratio, sizeof ratio, "%.0f",
+                     b[i].per_second / base->per_second);
+        if (chars)
+            snprintf(py, sizeof py, "%.0f",
+                     PYTHON_SECONDS / 1000 * b[i].per_second);
+        snprintf(whole, sizeof whole, "%d steps, %.2f s", steps,
+                 steps / b[i].per_second);
+        printf("| %s | %s | %d × %d | %s | %.0f | %s | %.1f MB | %s | "
+               "%s |\n", b[i].model, b[i].engine, b[i].runs, b[i].steps,
+               duration(1 / b[i].per_second, t), b[i].per_second, whole,
+               b[i].peak_kb / 1024, ratio, py);
+    }
+    if (figures)
+        printf("%%%% python-seconds\n%.1f s\n", PYTHON_SECONDS);
+    return n > 0;
+}
+
+int main(int argc, char **argv)
+{
+    int figures = argc >= 2 && strcmp(argv[1], "--figures") == 0;
+    int bench = argc == 3 && strcmp(argv[1], "--bench") == 0;
+    if (!(figures && argc <= 3) && !bench) {
+        fprintf(stderr, "usage: %s --figures [BENCH] | --bench BENCH\n",
+                argv[0]);
+        return 2;
+    }
+    const char *path = argc == 3 ? argv[2] : "build/bench/book.txt";
+    if (bench)
+        return print_bench(path, 0) ? 0 : 1;
+    print_mlp_figures();
+    int ok = print_gpt_check() && print_engines_agree();
+    return ok && print_bench(path, 1) ? 0 : 1;
+}

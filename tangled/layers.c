@@ -1,0 +1,286 @@
+/* layers.c: forward and backward passes on arrays; see layers.h. */
+#define _XOPEN_SOURCE 700  /* M_PI */
+#include "layers.h"
+
+#include <math.h>
+#include <stddef.h>
+
+/* sum_i w[i] x[i], left to right, for four rows of w at once. */
+static void four_dots(double *out, const double *w, const double *x,
+                      int C)
+{
+    const double *w1 = w + C, *w2 = w1 + C, *w3 = w2 + C;
+    double s0 = w[0] * x[0], s1 = w1[0] * x[0], s2 = w2[0] * x[0],
+           s3 = w3[0] * x[0];
+    for (int i = 1; i < C; i++) {
+        s0 = s0 + w[i] * x[i];
+        s1 = s1 + w1[i] * x[i];
+        s2 = s2 + w2[i] * x[i];
+        s3 = s3 + w3[i] * x[i];
+    }
+    out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
+}
+
+static double dot(const double *a, const double *b, int n)
+{
+    double sum = a[0] * b[0];
+    for (int i = 1; i < n; i++)
+        sum = sum + a[i] * b[i];
+    return sum;
+}
+
+void linear_forward(double *out, const double *in, const double *w,
+                    int T, int C, int OC)
+{
+    for (int t = 0; t < T; t++) {
+        const double *x = in + (size_t)t * C;
+        double *y = out + (size_t)t * OC;
+        int o = 0;
+        for (; o + 4 <= OC; o += 4)
+            four_dots(y + o, w + (size_t)o * C, x, C);
+        for (; o < OC; o++)
+            y[o] = dot(w + (size_t)o * C, x, C);
+    }
+}
+void linear_backward(double *restrict din, double *restrict dw,
+                     const double *restrict dout, const double *in,
+                     const double *w, int T, int C, int OC)
+{
+    for (int t = 0; t < T; t++) {
+        const double *x = in + (size_t)t * C;
+        double *dx = din + (size_t)t * C;
+        for (int o = 0; o < OC; o++) {
+            double g = dout[(size_t)t * OC + o];
+            const double *row = w + (size_t)o * C;
+            double *drow = dw + (size_t)o * C;
+            for (int i = 0; i < C; i++) {
+                dx[i] += g * row[i];
+                drow[i] += g * x[i];
+            }
+        }
+    }
+}
+void relu_forward(double *out, const double *in, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = in[i] > 0 ? in[i] : 0;
+}
+
+void relu_backward(double *din, const double *dout, const double *in,
+                   int n)
+{
+    for (int i = 0; i < n; i++)
+        if (in[i] > 0)
+            din[i] += dout[i];
+}
+void softmax_forward(double *out, const double *z, int n)
+{
+    double max = z[0];
+    for (int i = 1; i < n; i++)
+        if (z[i] > max)
+            max = z[i];
+    double total = 0;
+    for (int i = 0; i < n; i++) {
+        out[i] = exp(z[i] + -max);
+        total = i ? total + out[i] : out[i];
+    }
+    double inverse = pow(total, -1);
+    for (int i = 0; i < n; i++)
+        out[i] = out[i] * inverse;
+}
+
+double softmax_xent_forward(double *probs, const double *logits,
+                            const int *targets, int T, int V)
+{
+    double sum = 0;
+    for (int t = 0; t < T; t++) {
+        double *p = probs + (size_t)t * V;
+        softmax_forward(p, logits + (size_t)t * V, V);
+        double loss = -1.0 * log(p[targets[t]]);
+        sum = t ? sum + loss : loss;
+    }
+    return sum * (1.0 / T);
+}
+
+void softmax_xent_backward(double *dlogits, const double *probs,
+                           const int *targets, int T, int V)
+{
+    for (int t = 0; t < T; t++) {
+        const double *p = probs + (size_t)t * V;
+        double *dz = dlogits + (size_t)t * V;
+        for (int v = 0; v < V; v++)
+            dz[v] += (p[v] - (v == targets[t])) / T;
+    }
+}
+void rmsnorm_forward(double *out, double *scale, const double *in, int T,
+                     int C)
+{
+    for (int t = 0; t < T; t++) {
+        const double *x = in + (size_t)t * C;
+        double mean = dot(x, x, C) * pow(C, -1);
+        scale[t] = pow(mean + 1e-5, -0.5);
+        for (int i = 0; i < C; i++)
+            out[(size_t)t * C + i] = x[i] * scale[t];
+    }
+}
+
+void rmsnorm_backward(double *din, const double *dout, const double *in,
+                      const double *scale, int T, int C)
+{
+    for (int t = 0; t < T; t++) {
+        const double *x = in + (size_t)t * C, *g = dout + (size_t)t * C;
+        double s = scale[t], k = s * s * s * dot(g, x, C) / C;
+        for (int i = 0; i < C; i++)
+            din[(size_t)t * C + i] += s * g[i] - k * x[i];
+    }
+}
+void attention_forward(double *out, double *att, const double *q,
+                       const double *k, const double *v, int T, int C,
+                       int H)
+{
+    int d = C / H;
+    double inv_sqrt_d = pow(sqrt(d), -1);
+    for (int h = 0; h < H; h++)
+        for (int t = 0; t < T; t++) {
+            double *w = att + ((size_t)h * T + t) * T;
+            const double *qt = q + (size_t)t * C + h * d;
+            for (int s = 0; s <= t; s++)
+                w[s] = dot(qt, k + (size_t)s * C + h * d, d) * inv_sqrt_d;
+            softmax_forward(w, w, t + 1);
+            for (int j = 0; j < d; j++) {
+                const double *vj = v + h * d + j;  /* column j */
+                double sum = w[0] * vj[0];
+                for (int s = 1; s <= t; s++)
+                    sum = sum + w[s] * vj[(size_t)s * C];
+                out[(size_t)t * C + h * d + j] = sum;
+            }
+        }
+}
+void attention_backward(double *dq, double *dk, double *dv, double *datt,
+                        const double *dout, const double *att,
+                        const double *q, const double *k, const double *v,
+                        int T, int C, int H)
+{
+    int d = C / H;
+    double inv_sqrt_d = pow(sqrt(d), -1);
+    for (int h = 0; h < H; h++)
+        for (int t = 0; t < T; t++) {
+            const double *w = att + ((size_t)h * T + t) * T;
+            double *dw = datt + ((size_t)h * T + t) * T;
+            const double *g = dout + (size_t)t * C + h * d;
+            double mean = 0;  /* sum_r w[r] dw[r] */
+            for (int s = 0; s <= t; s++) {
+                size_t at = (size_t)s * C + h * d;
+                dw[s] = dot(g, v + at, d);
+                for (int j = 0; j < d; j++)
+                    dv[at + j] += w[s] * g[j];
+                mean += w[s] * dw[s];
+            }
+            size_t here = (size_t)t * C + h * d;
+            for (int s = 0; s <= t; s++) {
+                size_t at = (size_t)s * C + h * d;
+                double da = w[s] * (dw[s] - mean) * inv_sqrt_d;
+                for (int j = 0; j < d; j++) {
+                    dq[here + j] += da * k[at + j];
+                    dk[at + j] += da * q[here + j];
+                }
+            }
+        }
+}
+void residual_forward(double *out, const double *a, const double *b,
+                      int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = a[i] + b[i];
+}
+
+void residual_backward(double *da, double *db, const double *dout, int n)
+{
+    for (int i = 0; i < n; i++) {
+        da[i] += dout[i];
+        db[i] += dout[i];
+    }
+}
+
+void embed_forward(double *out, const int *tokens, const double *wte,
+                   const double *wpe, int T, int C)
+{
+    for (int t = 0; t < T; t++)
+        for (int i = 0; i < C; i++)
+            out[(size_t)t * C + i] = wte[(size_t)tokens[t] * C + i]
+                                   + wpe[(size_t)t * C + i];
+}
+
+void embed_backward(double *dwte, double *dwpe, const double *dout,
+                    const int *tokens, int T, int C)
+{
+    for (int t = 0; t < T; t++)
+        for (int i = 0; i < C; i++) {
+            dwte[(size_t)tokens[t] * C + i] += dout[(size_t)t * C + i];
+            dwpe[(size_t)t * C + i] += dout[(size_t)t * C + i];
+        }
+}
+void layernorm_forward(double *out, double *mean, double *rstd,
+                       const double *in, const double *gain,
+                       const double *bias, int T, int C)
+{
+    for (int t = 0; t < T; t++) {
+        const double *x = in + (size_t)t * C;
+        double mu = 0, var = 0;
+        for (int i = 0; i < C; i++)
+            mu += x[i];
+        mu /= C;
+        for (int i = 0; i < C; i++)
+            var += (x[i] - mu) * (x[i] - mu);
+        double r = 1 / sqrt(var / C + 1e-5);
+        for (int i = 0; i < C; i++)
+            out[(size_t)t * C + i] = (x[i] - mu) * r * gain[i] + bias[i];
+        mean[t] = mu, rstd[t] = r;
+    }
+}
+
+void layernorm_backward(double *din, double *dgain, double *dbias,
+                        const double *dout, const double *in,
+                        const double *mean, const double *rstd,
+                        const double *gain, int T, int C)
+{
+    for (int t = 0; t < T; t++) {
+        const double *x = in + (size_t)t * C, *g = dout + (size_t)t * C;
+        double mu = mean[t], r = rstd[t], sum = 0, sum_xhat = 0;
+        for (int i = 0; i < C; i++) {
+            double xhat = (x[i] - mu) * r;
+            sum += gain[i] * g[i];
+            sum_xhat += gain[i] * g[i] * xhat;
+            dgain[i] += g[i] * xhat;
+            dbias[i] += g[i];
+        }
+        for (int i = 0; i < C; i++) {
+            double xhat = (x[i] - mu) * r;
+            din[(size_t)t * C + i] +=
+                r * (gain[i] * g[i] - sum / C - xhat * sum_xhat / C);
+        }
+    }
+}
+static const double GELU_A = 0.044715;
+
+static double gelu_u(double x)
+{
+    return sqrt(2 / M_PI) * (x + GELU_A * x * x * x);
+}
+
+void gelu_forward(double *out, const double *in, int n)
+{
+    for (int i = 0; i < n; i++)
+        out[i] = 0.5 * in[i] * (1 + tanh(gelu_u(in[i])));
+}
+
+void gelu_backward(double *din, const double *dout, const double *in,
+                   int n)
+{
+    for (int i = 0; i < n; i++) {
+        double x = in[i], th = tanh(gelu_u(x));
+        double du = sqrt(2 / M_PI) * (1 + 3 * GELU_A * x * x);
+        din[i] += dout[i] * (0.5 * (1 + th)
+                             + 0.5 * x * (1 - th * th) * du);
+    }
+}

@@ -1,0 +1,612 @@
+/* tests/chapter-07.c: the exercises of chapter 7, gradients by hand: the
+ * small model's gradient against central differences, every layer's
+ * backward pass against central differences, the whole model against
+ * the autograd engine, AdamW by hand, and the manual engine in the
+ * program.  Tests run from the top of the project. */
+#define _XOPEN_SOURCE 700 /* popen, mkdtemp */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "checkpoint.h"
+#include "gradcheck.h"
+#include "layers.h"
+#include "manual.h"
+#include "mlp.h"
+
+TestSuite(mlp);
+TestSuite(layers);
+TestSuite(model);
+TestSuite(adamw);
+TestSuite(engine);
+
+/* ---- central differences ---------------------------------------------- */
+
+/* Each layer is checked through a scalar: L = sum_i r[i] * out[i], with
+ * r drawn at random, so that dL/d(out) = r is what its backward pass is
+ * given.  A Probe computes L afresh from the current inputs. */
+typedef double Probe(void *ctx);
+
+/* The central difference of probe at every x[i], against analytic[i]:
+ * chapter 2's relative error, below 1e-6 for each. */
+static void expect_gradient(const char *what, double *x, int n,
+                            const double *analytic, Probe *probe,
+                            void *ctx)
+{
+    const double h = 1e-6;
+    for (int i = 0; i < n; i++) {
+        double kept = x[i];
+        x[i] = kept + h;
+        double up = probe(ctx);
+        x[i] = kept - h;
+        double down = probe(ctx);
+        x[i] = kept;
+        double numeric = (up - down) / (2 * h);
+        cr_assert_lt(relative_error(analytic[i], numeric), 1e-6,
+                     "%s[%d]: analytic %.12g, numerical %.12g", what, i,
+                     analytic[i], numeric);
+    }
+}
+
+static Rng rng;
+
+static void fill(double *x, int n, double scale)
+{
+    for (int i = 0; i < n; i++)
+        x[i] = rng_gauss(&rng, 0.0, scale);
+}
+
+static double weigh(const double *out, const double *r, int n)
+{
+    double sum = 0;
+    for (int i = 0; i < n; i++)
+        sum += out[i] * r[i];
+    return sum;
+}
+
+static void seed_rng(void)
+{
+    rng_seed(&rng, 7);
+}
+
+/* ---- the small model -------------------------------------------------- */
+
+Test(mlp, has_3184_parameters)
+{
+    /* 27 x 16 + 64 x 16 + 27 x 64 = 432 + 1024 + 1728. */
+    Rng r;
+    rng_seed(&r, 42);
+    Mlp *m = mlp_new(27, 16, 64, &r);
+    cr_assert_eq(m->n_params, 3184);
+    cr_assert_eq(m->fc1 - m->wte, 432);
+    cr_assert_eq(m->fc2 - m->fc1, 1024);
+    mlp_free(m);
+}
+
+Test(mlp, analytic_gradient_matches_numerical)
+{
+    /* "emma" and "olivia" as chapter 7's tokens: letters 0..25, BOS 26.
+     * Central differences with h = 1e-5 agree with the backward pass to
+     * 1e-6 relative in every parameter; rows of letters the name does not
+     * use have exactly zero gradient both ways. */
+    const int emma[] = {26, 4, 12, 12, 0, 26};
+    const int olivia[] = {26, 14, 11, 8, 21, 8, 0, 26};
+    const int *names[] = {emma, olivia};
+    const int lengths[] = {6, 8};
+    Rng r;
+    rng_seed(&r, 42);
+    Mlp *m = mlp_new(27, 16, 64, &r);
+    double *numeric = malloc(m->n_params * sizeof *numeric);
+    for (int k = 0; k < 2; k++) {
+        memset(m->grads, 0, m->n_params * sizeof *m->grads);
+        double loss = mlp_forward(m, names[k], lengths[k]);
+        cr_assert(loss > 3.0 && loss < 3.6, "near ln 27: %g", loss);
+        mlp_backward(m);
+        mlp_numerical_grad(m, names[k], lengths[k], 1e-5, numeric);
+        for (size_t i = 0; i < m->n_params; i++)
+            cr_assert_lt(relative_error(m->grads[i], numeric[i]), 1e-6,
+                         "name %d, parameter %zu: %.12g vs %.12g", k, i,
+                         m->grads[i], numeric[i]);
+        for (int i = 0; i < 16; i++)  /* 'z' (25) is in neither name */
+            cr_assert_eq(m->gwte[25 * 16 + i], 0.0);
+    }
+    free(numeric);
+    mlp_free(m);
+}
+
+/* ---- each layer ------------------------------------------------------- */
+
+enum { T = 5, C = 8, OC = 6, H = 2, V = 7 };
+
+typedef struct {
+    double in[T * C], w[OC * C], out[T * OC], r[T * OC];
+    int t;
+} LinearCase;
+
+static double linear_probe(void *ctx)
+{
+    LinearCase *k = ctx;
+    linear_forward(k->out, k->in, k->w, k->t, C, OC);
+    return weigh(k->out, k->r, k->t * OC);
+}
+
+Test(layers, linear, .init = seed_rng)
+{
+    LinearCase k = {.t = 3};
+    fill(k.in, T * C, 1.0), fill(k.w, OC * C, 1.0), fill(k.r, T * OC, 1.0);
+    double din[T * C] = {0}, dw[OC * C] = {0};
+    linear_backward(din, dw, k.r, k.in, k.w, k.t, C, OC);
+    expect_gradient("din", k.in, k.t * C, din, linear_probe, &k);
+    expect_gradient("dw", k.w, OC * C, dw, linear_probe, &k);
+}
+
+Test(layers, linear_forward_sums_left_to_right)
+{
+    /* 1e16 + 1 + -1e16: added left to right the 1 is lost to rounding
+     * (1e16 + 1 rounds to 1e16), so the sum is exactly 0, in each of
+     * the five rows (four at a time, then one alone). */
+    double in[3] = {1e16, 1, -1e16}, w[5 * 3], out[5];
+    for (int i = 0; i < 15; i++)
+        w[i] = 1;
+    linear_forward(out, in, w, 1, 3, 5);
+    for (int o = 0; o < 5; o++)
+        cr_assert_eq(out[o], 0.0, "row %d", o);
+}
+
+typedef struct {
+    double in[T * C], out[T * C], r[T * C];
+} RelCase;
+
+static double relu_probe(void *ctx)
+{
+    RelCase *k = ctx;
+    relu_forward(k->out, k->in, T * C);
+    return weigh(k->out, k->r, T * C);
+}
+
+static double gelu_probe(void *ctx)
+{
+    RelCase *k = ctx;
+    gelu_forward(k->out, k->in, T * C);
+    return weigh(k->out, k->r, T * C);
+}
+
+Test(layers, relu_and_gelu, .init = seed_rng)
+{
+    RelCase k;
+    fill(k.in, T * C, 1.0), fill(k.r, T * C, 1.0);
+    for (int i = 0; i < T * C; i++)  /* keep off ReLU's kink */
+        if (fabs(k.in[i]) < 0.01)
+            k.in[i] = 0.5;
+    double din[T * C] = {0};
+    relu_backward(din, k.r, k.in, T * C);
+    expect_gradient("relu", k.in, T * C, din, relu_probe, &k);
+    memset(din, 0, sizeof din);
+    gelu_backward(din, k.r, k.in, T * C);
+    expect_gradient("gelu", k.in, T * C, din, gelu_probe, &k);
+    /* gelu(0) = 0 and gelu'(0) = 1/2; for large x, gelu(x) = x. */
+    double zero = 0, big = 30, y[2], d = 0;
+    gelu_forward(y, &zero, 1), gelu_forward(y + 1, &big, 1);
+    double one = 1;
+    gelu_backward(&d, &one, &zero, 1);
+    cr_assert_eq(y[0], 0.0);
+    cr_assert_float_eq(y[1], 30.0, 1e-12);
+    cr_assert_float_eq(d, 0.5, 1e-15);
+}
+
+typedef struct {
+    double logits[T * V], probs[T * V];
+    int targets[T];
+} XentCase;
+
+static double xent_probe(void *ctx)
+{
+    XentCase *k = ctx;
+    return softmax_xent_forward(k->probs, k->logits, k->targets, T, V);
+}
+
+Test(layers, softmax_cross_entropy, .init = seed_rng)
+{
+    XentCase k = {.targets = {0, 3, 6, 3, 1}};
+    fill(k.logits, T * V, 2.0);
+    xent_probe(&k);
+    double d[T * V] = {0};
+    softmax_xent_backward(d, k.probs, k.targets, T, V);
+    expect_gradient("dlogits", k.logits, T * V, d, xent_probe, &k);
+    /* Each position's gradient sums to 0: (1 - 1) / T. */
+    for (int t = 0; t < T; t++) {
+        double sum = 0;
+        for (int v = 0; v < V; v++)
+            sum += d[t * V + v];
+        cr_assert(fabs(sum) < 1e-16, "position %d: %g", t, sum);
+    }
+    /* Equal logits: p = 1/V everywhere and the loss is ln V. */
+    memset(k.logits, 0, sizeof k.logits);
+    cr_assert_float_eq(xent_probe(&k), log(V), 1e-15);
+}
+
+typedef struct {
+    double in[T * C], out[T * C], r[T * C], scale[T], mean[T];
+    double gain[C], bias[C];
+} NormCase;
+
+static double rmsnorm_probe(void *ctx)
+{
+    NormCase *k = ctx;
+    rmsnorm_forward(k->out, k->scale, k->in, T, C);
+    return weigh(k->out, k->r, T * C);
+}
+
+static double layernorm_probe(void *ctx)
+{
+    NormCase *k = ctx;
+    layernorm_forward(k->out, k->mean, k->scale, k->in, k->gain, k->bias, T,
+                      C);
+    return weigh(k->out, k->r, T * C);
+}
+
+Test(layers, rmsnorm_and_layernorm, .init = seed_rng)
+{
+    NormCase k;
+    fill(k.in, T * C, 1.0), fill(k.r, T * C, 1.0);
+    fill(k.gain, C, 1.0), fill(k.bias, C, 1.0);
+    double din[T * C] = {0}, dgain[C] = {0}, dbias[C] = {0};
+    rmsnorm_probe(&k);
+    rmsnorm_backward(din, k.r, k.in, k.scale, T, C);
+    expect_gradient("rmsnorm", k.in, T * C, din, rmsnorm_probe, &k);
+    memset(din, 0, sizeof din);
+    layernorm_probe(&k);
+    layernorm_backward(din, dgain, dbias, k.r, k.in, k.mean, k.scale,
+                       k.gain, T, C);
+    expect_gradient("layernorm in", k.in, T * C, din, layernorm_probe, &k);
+    expect_gradient("gain", k.gain, C, dgain, layernorm_probe, &k);
+    expect_gradient("bias", k.bias, C, dbias, layernorm_probe, &k);
+    /* Layer norm's input gradient sums to 0 at each position. */
+    for (int t = 0; t < T; t++) {
+        double sum = 0;
+        for (int i = 0; i < C; i++)
+            sum += din[t * C + i];
+        cr_assert(fabs(sum) < 1e-12, "position %d: %g", t, sum);
+    }
+}
+
+typedef struct {
+    double q[T * C], k[T * C], v[T * C], out[T * C], r[T * C];
+    double att[H * T * T];
+    int t;
+} AttCase;
+
+static double attention_probe(void *ctx)
+{
+    AttCase *a = ctx;
+    attention_forward(a->out, a->att, a->q, a->k, a->v, a->t, C, H);
+    return weigh(a->out, a->r, a->t * C);
+}
+
+Test(layers, attention_over_1_2_and_5_positions, .init = seed_rng)
+{
+    const int lengths[] = {1, 2, 5};
+    for (int n = 0; n < 3; n++) {
+        AttCase a = {.t = lengths[n]};
+        fill(a.q, T * C, 1.0), fill(a.k, T * C, 1.0);
+        fill(a.v, T * C, 1.0), fill(a.r, T * C, 1.0);
+        double dq[T * C] = {0}, dk[T * C] = {0}, dv[T * C] = {0},
+               datt[H * T * T];
+        attention_probe(&a);
+        attention_backward(dq, dk, dv, datt, a.r, a.att, a.q, a.k, a.v, a.t,
+                           C, H);
+        expect_gradient("dq", a.q, a.t * C, dq, attention_probe, &a);
+        expect_gradient("dk", a.k, a.t * C, dk, attention_probe, &a);
+        expect_gradient("dv", a.v, a.t * C, dv, attention_probe, &a);
+        /* One position attends only to itself: its output is its value,
+         * and its query and key get no gradient. */
+        attention_probe(&a);
+        if (a.t == 1)
+            for (int i = 0; i < C; i++) {
+                cr_assert_float_eq(a.out[i], a.v[i], 1e-15);
+                cr_assert_eq(dq[i], 0.0);
+                cr_assert_eq(dk[i], 0.0);
+            }
+    }
+}
+
+typedef struct {
+    double wte[V * C], wpe[T * C], out[T * C], r[T * C];
+    int tokens[T];
+} EmbedCase;
+
+static double embed_probe(void *ctx)
+{
+    EmbedCase *k = ctx;
+    embed_forward(k->out, k->tokens, k->wte, k->wpe, T, C);
+    return weigh(k->out, k->r, T * C);
+}
+
+Test(layers, embedding_and_residual, .init = seed_rng)
+{
+    EmbedCase k = {.tokens = {6, 2, 2, 0, 6}};
+    fill(k.wte, V * C, 1.0), fill(k.wpe, T * C, 1.0), fill(k.r, T * C, 1);
+    double dwte[V * C] = {0}, dwpe[T * C] = {0};
+    embed_backward(dwte, dwpe, k.r, k.tokens, T, C);
+    expect_gradient("dwte", k.wte, V * C, dwte, embed_probe, &k);
+    expect_gradient("dwpe", k.wpe, T * C, dwpe, embed_probe, &k);
+    /* Token 2, used twice, gets the sum of positions 1 and 2. */
+    cr_assert_eq(dwte[2 * C], k.r[1 * C] + k.r[2 * C]);
+    double a[3] = {1, 2, 3}, b[3] = {10, 20, 30}, out[3], da[3] = {0},
+           db[3] = {1, 1, 1}, g[3] = {0.5, -1, 2};
+    residual_forward(out, a, b, 3);
+    residual_backward(da, db, g, 3);
+    for (int i = 0; i < 3; i++) {
+        cr_assert_eq(out[i], a[i] + b[i]);
+        cr_assert_eq(da[i], g[i]);
+        cr_assert_eq(db[i], 1 + g[i], "adds, does not overwrite");
+    }
+}
+
+/* ---- the whole model against the autograd engine ---------------------- */
+
+static Corpus *load(const char *path)
+{
+    char error[CORPUS_ERROR_ROOM];
+    Corpus *c = corpus_load(path, error);
+    cr_assert_not_null(c, "%s", error);
+    return c;
+}
+
+/* Both engines' loss and gradients on doc, for a model of this shape
+ * drawn from seed 42: the losses equal, bit for bit, and every gradient
+ * within 1e-10 (chapter 2's relative error). */
+static void expect_engines_agree(Corpus *c, TokenKind kind, Config shape,
+                                 const char *doc)
+{
+    char error[TOKENIZER_ERROR_ROOM];
+    Tokenizer *tok = tokenizer_build(c, kind);
+    int ids[RUN_MAX_TOKENS];
+    int n = tokenizer_encode(tok, doc, ids, RUN_MAX_TOKENS, error);
+    cr_assert(n >= 2, "%s", error);
+    shape.vocab_size = tok->bos + 1;
+    Model *m = model_new(&shape);
+    Rng r;
+    rng_seed(&r, 42);
+    model_init(m, &r);
+    KVCache *kv = kv_new(&shape);
+    Value *loss = sequence_loss(m, kv, ids, n);
+    backward(loss);
+    Manual *e = manual_new(&shape);
+    manual_load(e, m);
+    cr_assert_eq(e->n_params, m->n_params);
+    double mine = manual_forward(e, ids, n);
+    cr_assert_eq(mine, loss->data, "%s: %.17g vs %.17g", doc, mine,
+                 loss->data);
+    manual_backward(e);
+    for (size_t i = 0; i < m->n_params; i++) {
+        double a = m->params[i].grad, b = e->grads[i];
+        cr_assert_lt(relative_error(a, b), 1e-10, "%s: parameter %zu: "
+                     "%.17g vs %.17g", doc, i, a, b);
+        cr_assert((a == 0) == (b == 0), "%s: %zu: zero in one only", doc,
+                  i);
+    }
+    /* The same tensors at the same places of the flat array. */
+    cr_assert_eq(e->w.lm_head - e->params, m->w.lm_head - m->params);
+    int last = shape.n_layer - 1;
+    cr_assert_eq(e->w.layer[last].fc2 - e->params,
+                 m->w.layer[last].fc2 - m->params);
+    values_free();
+    manual_free(e);
+    kv_free(kv);
+    model_free(m);
+    tokenizer_free(tok);
+}
+
+Test(model, gradients_agree_with_autograd_on_words)
+{
+    Corpus *c = load("data/sentences.txt");
+    const Config words = {0, 32, 4, 2, 16};
+    expect_engines_agree(c, BY_WORD, words, "the cat eats a muffin");
+    expect_engines_agree(c, BY_WORD, words, "a dog sees the cat");
+    corpus_free(c);
+}
+
+Test(model, gradients_agree_with_autograd_on_names_and_shapes)
+{
+    /* The reference shape, then odd ones: 3 layers, 1 and 8 heads, a
+     * block shorter than the name (so it is cut). */
+    Corpus *c = load("tests/data/names.txt");
+    const Config shapes[] = {{0, 16, 4, 1, 16}, {0, 8, 1, 3, 16},
+                             {0, 16, 8, 2, 4}};
+    for (int i = 0; i < 3; i++) {
+        expect_engines_agree(c, BY_CHAR, shapes[i], "emma");
+        expect_engines_agree(c, BY_CHAR, shapes[i], "olivia");
+    }
+    corpus_free(c);
+}
+
+/* ---- AdamW ------------------------------------------------------------- */
+
+Test(adamw, one_step_by_hand)
+{
+    /* Step 0, lr 0.01 (the schedule's first rate), decay 0.1.  After one
+     * step m_hat = g and v_hat = g^2, so the Adam part is lr * g / (|g| +
+     * eps).  Parameter 1.0 with gradient 0.5:
+     *   1 - 0.01 * 0.5 / (0.5 + 1e-8) - 0.01 * 0.1 * 1.0
+     *   = 1 - 0.0099999998 - 0.001 = 0.9890000002 (to 1e-16).
+     * Parameter -2.0 with gradient 0 moves only by the decay:
+     *   -2 - 0.01 * 0.1 * (-2) = -1.998. */
+    Adam *a = adam_new(2, 10, 0.01);
+    double p[2] = {1.0, -2.0}, g[2] = {0.5, 0.0};
+    adamw_update(a, p, g, 0.1);
+    cr_assert_float_eq(p[0], 0.9890000002, 1e-15);
+    cr_assert_float_eq(p[1], -1.998, 1e-15);
+    cr_assert(g[0] == 0 && g[1] == 0, "gradients cleared");
+    cr_assert_eq(a->step, 1);
+    adam_free(a);
+}
+
+Test(adamw, without_decay_is_chapter_5s_adam)
+{
+    /* Three steps of random gradients through adam_update on Values and
+     * adamw_update(decay 0) on arrays: the same parameters to rounding. */
+    Rng r;
+    rng_seed(&r, 3);
+    enum { N = 50 };
+    Value vals[N];
+    double p[N], g[N];
+    for (int i = 0; i < N; i++)
+        vals[i] = (Value){.data = p[i] = rng_gauss(&r, 0, 1)};
+    Adam *a1 = adam_new(N, 10, 0.01), *a2 = adam_new(N, 10, 0.01);
+    for (int s = 0; s < 3; s++) {
+        for (int i = 0; i < N; i++)
+            vals[i].grad = g[i] = rng_gauss(&r, 0, 0.1);
+        adam_update(a1, vals);
+        adamw_update(a2, p, g, 0.0);
+    }
+    for (int i = 0; i < N; i++)
+        cr_assert_float_eq(p[i], vals[i].data, 1e-15 * fabs(p[i]) + 1e-17,
+                           "%d: %.17g vs %.17g", i, p[i], vals[i].data);
+    adam_free(a1);
+    adam_free(a2);
+}
+
+/* ---- the engine -------------------------------------------------------- */
+
+Test(engine, three_hundred_steps_match_autograd)
+{
+    /* The reference run, both engines side by side through their Engine
+     * entries: the first loss the same bits (same parameters, same
+     * forward pass), every later one within 1e-12 (rounding, which
+     * chapter 7 measures at about 1e-14), and the parameters after 300
+     * steps within 1e-11. */
+    char error[RUN_ERROR_ROOM];
+    Corpus *c1 = load("tests/data/names.txt"), *c2 = load(
+                                                     "tests/data/names.txt");
+    Config shape = {0, 16, 4, 1, 16};
+    Run *r1 = run_start(c1, BY_CHAR, shape, 1000, 0.01, 42, error);
+    Run *r2 = run_start(c2, BY_CHAR, shape, 1000, 0.01, 42, error);
+    cr_assert(r1 && r2, "%s", error);
+    void *kept = MANUAL.start(r2);
+    for (int s = 0; s < 300; s++) {
+        double x = AUTOGRAD.step(NULL, r1, c1), y = MANUAL.step(kept, r2, c2);
+        if (s == 0)
+            cr_assert_eq(x, y, "%.17g vs %.17g", x, y);
+        cr_assert_float_eq(x, y, 1e-12, "step %d: %.17g vs %.17g", s + 1, x,
+                           y);
+    }
+    MANUAL.stop(kept, r2);
+    cr_assert_eq(r2->adam->step, 300);
+    for (size_t i = 0; i < r1->model->n_params; i++)
+        cr_assert_float_eq(r1->model->params[i].data,
+                           r2->model->params[i].data, 1e-11, "%zu", i);
+    run_free(r1), run_free(r2), corpus_free(c1), corpus_free(c2);
+    values_free();
+}
+
+#define MICROGPT STAGE_DIR "/microgpt"
+#define NAMES " --tokenizer char --data tests/data/names.txt"
+
+static char *run(const char *command, int *status)
+{
+    static char out[1 << 16];
+    char full[2048];
+    snprintf(full, sizeof full, "%s 2>&1", command);
+    FILE *p = popen(full, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int s = pclose(p);
+    *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    return out;
+}
+
+static char dir[64];
+
+static void make_dir(void)
+{
+    strcpy(dir, "/tmp/microgpt-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static void remove_dir(void)
+{
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf %s", dir);
+    cr_assert_eq(system(command), 0);
+}
+
+static Run *load_run(const char *name)
+{
+    char path[128], error[CHECKPOINT_ERROR_ROOM];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    Run *r = checkpoint_load(path, error);
+    cr_assert_not_null(r, "%s", error);
+    return r;
+}
+
+Test(engine, the_program_trains_by_hand_and_resumes_by_graph,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* 40 steps with the autograd engine; 20 by hand, stopped, and 20 more
+     * resumed with the autograd engine: the same step count, parameters
+     * and Adam moments to rounding. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --out %s/graph.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --stop-at 20 --engine manual --out %s/mixed.ckpt", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/mixed.ckpt --engine autograd", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "trained steps 21 to 40 of 40"));
+    Run *a = load_run("graph.ckpt"), *b = load_run("mixed.ckpt");
+    cr_assert_eq(b->adam->step, 40);
+    for (size_t i = 0; i < a->model->n_params; i++) {
+        cr_assert_float_eq(a->model->params[i].data,
+                           b->model->params[i].data, 1e-12, "%zu", i);
+        cr_assert_float_eq(a->adam->v[i], b->adam->v[i], 1e-12, "%zu", i);
+    }
+    run_free(a), run_free(b);
+}
+
+Test(engine, the_program_names_its_engines)
+{
+    int status;
+    char *out = run(MICROGPT " train --help", &status);
+    cr_assert_eq(status, 0);
+    cr_assert_not_null(strstr(out, "all: autograd, manual)"), "%s", out);
+    out = run(MICROGPT " train --engine graph", &status);
+    cr_assert_eq(status, 2);
+    cr_assert_str_eq(out, "microgpt train: --engine must be one of: "
+                          "autograd, manual\n");
+}
+
+Test(engine, the_benchmark_table_from_a_hand_made_file)
+{
+    /* tests/data/bench.txt, made up: the word model at 50 and 2500
+     * steps/s, the characters at 700 and 25000.  By hand: 20.0 ms and
+     * 400.0 µs per step; 5000 steps in 100.00 s and 2.00 s; the manual
+     * engine 2500 / 50 = 50 and 25000 / 700 = 35.7 times faster; against
+     * the Python original's 148.6 s per 1000 steps, 0.1486 * 700 = 104.02
+     * and 0.1486 * 25000 = 3715 times. */
+    int status;
+    char *out = run(STAGE_DIR "/backprop-demo --bench tests/data/bench.txt",
+                    &status);
+    cr_assert_eq(status, 0, "%s", out);
+    const char *rows[] = {
+        "| word | autograd | 3 × 500 | 20.0 ms | 50 | 5000 steps, 100.00 s "
+        "| 68.4 MB | 1 |  |",
+        "| word | manual | 3 × 5000 | 400.0 µs | 2500 | 5000 steps, 2.00 s "
+        "| 12.7 MB | 50 |  |",
+        "| char | autograd | 3 × 1000 | 1.4 ms | 700 | 1000 steps, 1.43 s "
+        "| 7.8 MB | 1 | 104 |",
+        "| char | manual | 3 × 1000 | 40.0 µs | 25000 | 1000 steps, 0.04 s "
+        "| 2.8 MB | 36 | 3715 |"};
+    for (int i = 0; i < 4; i++)
+        cr_assert_not_null(strstr(out, rows[i]), "row %d:\n%s", i, out);
+}
