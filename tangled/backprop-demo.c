@@ -204,6 +204,70 @@ static int print_engines_agree(void)
     values_free();
     return 1;
 }
+enum { WORD_STEPS = 5000, TAIL = 100 };
+
+/* The losses of a training log (step,loss,lr lines after a header);
+   returns how many, at most WORD_STEPS, or 0 if it cannot be read. */
+static int read_losses(const char *path, double *loss)
+{
+    FILE *f = fopen(path, "r");
+    int n = 0, step;
+    if (f && fscanf(f, "step,loss,lr ") == 0)
+        while (n < WORD_STEPS && fscanf(f, "%d,%lf,%*f ", &step,
+                                        &loss[n]) == 2)
+            n++;
+    if (f)
+        fclose(f);
+    if (n == 0)
+        fprintf(stderr, "backprop-demo: %s: no losses\n", path);
+    return n;
+}
+
+static double tail_mean(const double *x, int n)
+{
+    int from = n > TAIL ? n - TAIL : 0;
+    double sum = 0;
+    for (int i = from; i < n; i++)
+        sum += x[i];
+    return sum / (n - from);
+}
+
+static int print_word_engines(const char *log)
+{
+    static double graph[WORD_STEPS], hand[WORD_STEPS];
+    int n = read_losses(log, graph);
+    char error[RUN_ERROR_ROOM + CORPUS_ERROR_ROOM];
+    Corpus *c = n ? corpus_load("data/sentences.txt", error) : NULL;
+    Run *r = c ? run_start(c, BY_WORD, (Config){0, 32, 4, 2, 16},
+                           WORD_STEPS, 0.01, 42, error) : NULL;
+    if (!r) {
+        if (n)
+            fprintf(stderr, "backprop-demo: %s\n", error);
+        corpus_free(c);
+        return 0;
+    }
+    void *kept = MANUAL.start(r);
+    int apart = 0;  /* the first step more than 1e-6 apart */
+    for (int s = 0; s < n; s++) {
+        hand[s] = MANUAL.step(kept, r, c);
+        if (!apart && fabs(hand[s] - graph[s]) > 1e-6)
+            apart = s + 1;
+    }
+    MANUAL.stop(kept, r);
+    printf("%%%% word-engines\n| the word model | autograd (the book's "
+           "run) | manual |\n|:--|--:|--:|\n| loss at step 1 | %.6f | "
+           "%.6f |\n| mean loss of the last %d of %d steps | %.4f | %.4f "
+           "|\n\n", graph[0], hand[0], n < TAIL ? n : TAIL, n,
+           tail_mean(graph, n), tail_mean(hand, n));
+    if (apart)
+        printf("The losses first differ by more than 1e-6 at step %d.\n",
+               apart);
+    else
+        printf("No two losses differ by more than 1e-6.\n");
+    run_free(r);
+    corpus_free(c);
+    return 1;
+}
 /* The Python original (the published microgpt.py, Python 3.11.7, its
    1000 steps on tests/data/names.txt), timed once with `time` on a
    2-core Xeon like the book's build machine: 148.6 s. */
@@ -277,15 +341,17 @@ int main(int argc, char **argv)
 {
     int figures = argc >= 2 && strcmp(argv[1], "--figures") == 0;
     int bench = argc == 3 && strcmp(argv[1], "--bench") == 0;
-    if (!(figures && argc <= 3) && !bench) {
-        fprintf(stderr, "usage: %s --figures [BENCH] | --bench BENCH\n",
-                argv[0]);
+    if (!(figures && argc <= 4) && !bench) {
+        fprintf(stderr, "usage: %s --figures [BENCH [LOG]] | --bench "
+                "BENCH\n", argv[0]);
         return 2;
     }
-    const char *path = argc == 3 ? argv[2] : "build/bench/book.txt";
+    const char *path = argc >= 3 ? argv[2] : "build/bench/book.txt";
+    const char *log = argc == 4 ? argv[3] : "build/runs/word.csv";
     if (bench)
         return print_bench(path, 0) ? 0 : 1;
     print_mlp_figures();
-    int ok = print_gpt_check() && print_engines_agree();
+    int ok = print_gpt_check() && print_engines_agree()
+             && print_word_engines(log);
     return ok && print_bench(path, 1) ? 0 : 1;
 }
