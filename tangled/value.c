@@ -154,10 +154,9 @@ static Value **order, **stack; /* the walk's list and its stack */
 static size_t walk_cap;        /* room in each */
 static unsigned walks;         /* walks so far: the current walk's number */
 
+/* Gives each array room for at least n nodes. */
 static void make_room(size_t n)
 {
-    if (n <= walk_cap)
-        return;
     size_t cap = walk_cap ? 2 * walk_cap : 1024;
     while (cap < n)
         cap *= 2;
@@ -179,27 +178,37 @@ static void free_walk(void)
     order = stack = NULL;
     walk_cap = 0;
 }
+/* The first child of v that this walk has not reached, or NULL. */
+static Value *unseen_child(const Value *v, unsigned walk)
+{
+    for (int i = 0; i < v->n_children; i++)
+        if (v->children[i]->walk != walk)
+            return v->children[i];
+    return NULL;
+}
+
 Value **value_topo(Value *root, size_t *n)
 {
     unsigned walk = ++walks;
     size_t n_order = 0, depth = 0;
-    make_room(1);
+    Value *v = root;
+    if (walk_cap == 0)
+        make_room(1);
     root->walk = walk;
-    stack[depth++] = root;
-    while (depth > 0) {
-        Value *v = stack[depth - 1];
-        Value *next = NULL;
-        for (int i = 0; i < v->n_children && !next; i++)
-            if (v->children[i]->walk != walk)
-                next = v->children[i];
-        if (next) {
-            make_room(depth + 1);
+    for (;;) {
+        Value *next = unseen_child(v, walk);
+        if (next) {                 /* down to a new node */
+            size_t reached = n_order + depth + 2;
+            if (reached > walk_cap)
+                make_room(reached);
             next->walk = walk;
-            stack[depth++] = next;
-        } else {
-            make_room(n_order + 1);
+            stack[depth++] = v;
+            v = next;
+        } else {                    /* v is done: list it, go back up */
             order[n_order++] = v;
-            depth--;
+            if (depth == 0)
+                break;
+            v = stack[--depth];
         }
     }
     *n = n_order;

@@ -9,9 +9,9 @@ typedef struct Value Value;
 struct Value {
     double data;           /* the number itself */
     double grad;           /* d(loss)/d(this); backward() fills it */
-    int n_children;        /* 0 for a leaf, else 1 or 2 */
     Value *children[2];    /* what this value was computed from */
     double local_grads[2]; /* d(this)/d(children[i]), at this point */
+    int n_children;        /* 0 for a leaf, else 1 or 2 */
     unsigned walk;         /* the number of the last walk that reached it */
 };
 Value *value(double data);  /* a new leaf */

@@ -579,6 +579,44 @@ Test(model, character_reference_matches_python_bit_for_bit)
     model_free(m);
 }
 
+/* The Python original's build_topo, recursive: a node is listed after
+ * its children, each child visited in order unless seen before.  Seen is
+ * marked in grad, zero in every node until backward() runs. */
+static void build_topo(Value *v, Value **out, size_t *n)
+{
+    if (v->grad != 0)
+        return;
+    v->grad = 1;
+    for (int i = 0; i < v->n_children; i++)
+        build_topo(v->children[i], out, n);
+    out[(*n)++] = v;
+}
+
+/* backward() adds gradients in the order of value_topo(), and the
+ * original in the order of its recursive build_topo(); on the model's
+ * graph, where a weight feeds every position and a normalised input
+ * every row of a matrix, the two orders must be the same node for node. */
+Test(model, the_walk_lists_the_graph_as_the_original_does)
+{
+    Model *m = seeded(&WORD, 42);
+    KVCache *kv = kv_new(&WORD);
+    const int tokens[5] = {596, 4, 1, 2, 596};
+    Value *loss = sequence_loss(m, kv, tokens, 5);
+    Value **want = malloc((values_count() + m->n_params) * sizeof *want);
+    size_t n_want = 0, n;
+    build_topo(loss, want, &n_want);
+    for (size_t i = 0; i < n_want; i++)
+        want[i]->grad = 0;
+    Value **got = value_topo(loss, &n);
+    cr_assert_eq(n, n_want);
+    cr_assert_gt(n, 100000);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(got[i], want[i], "place %zu of %zu", i, n);
+    free(want);
+    kv_free(kv);
+    model_free(m);
+}
+
 /* ---- the program ------------------------------------------------------- */
 
 /* The value printed under "%% name" by model-demo --figures (which runs
