@@ -12,6 +12,7 @@
 #include "dot.h"
 #include "gradcheck.h"
 #include "value.h"
+#include "build-topo.h"
 
 static void setup(void) { cr_assert_eq(values_count(), 0); }
 static void teardown(void) { values_free(); }
@@ -134,20 +135,6 @@ Test(backward, a_million_node_chain_on_the_default_stack)
     cr_assert_eq(x->grad, 1.0);          /* a product of ones */
     cr_assert_eq(c->grad, (double)N);    /* one share per addition */
     cr_assert_eq(v->data, 0.5 + N);
-}
-
-/* The Python original's build_topo, recursive, as the definition the
- * walk must match: a node is listed after its children, each child
- * visited in order unless seen before.  Seen is marked in grad, which
- * is zero in every node made since the walk started. */
-static void build_topo(Value *v, Value **out, size_t *n)
-{
-    if (v->grad != 0)
-        return;
-    v->grad = 1;
-    for (int i = 0; i < v->n_children; i++)
-        build_topo(v->children[i], out, n);
-    out[(*n)++] = v;
 }
 
 /* Node k of a random graph: an operation on one or two nodes made

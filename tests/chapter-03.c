@@ -18,6 +18,7 @@
 #include "model.h"
 #include "rng.h"
 #include "value.h"
+#include "build-topo.h"
 
 static void setup(void) { cr_assert_eq(values_count(), 0); }
 static void teardown(void) { values_free(); }
@@ -577,19 +578,6 @@ Test(model, character_reference_matches_python_bit_for_bit)
     cr_assert_eq(h, 0x2bff58904f7275b7u, "hash %#llx", (unsigned long long)h);
     kv_free(kv);
     model_free(m);
-}
-
-/* The Python original's build_topo, recursive: a node is listed after
- * its children, each child visited in order unless seen before.  Seen is
- * marked in grad, zero in every node until backward() runs. */
-static void build_topo(Value *v, Value **out, size_t *n)
-{
-    if (v->grad != 0)
-        return;
-    v->grad = 1;
-    for (int i = 0; i < v->n_children; i++)
-        build_topo(v->children[i], out, n);
-    out[(*n)++] = v;
 }
 
 /* backward() adds gradients in the order of value_topo(), and the

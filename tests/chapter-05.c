@@ -15,6 +15,7 @@
 #include "checkpoint.h"
 #include "gradcheck.h"
 #include "train.h"
+#include "programs.h"
 
 TestSuite(adam);
 TestSuite(step);
@@ -38,53 +39,6 @@ static Run *start(Corpus *c, TokenKind kind, Config shape, int steps)
     Run *r = run_start(c, kind, shape, steps, 0.01, 42, error);
     cr_assert_not_null(r, "%s", error);
     return r;
-}
-
-/* A fresh directory for one test's files, and paths in it. */
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/microgpt-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf %s", dir);
-    cr_assert_eq(system(command), 0);
-}
-
-static const char *in_dir(const char *name)
-{
-    static char paths[8][128];
-    static int next;
-    char *p = paths[next++ % 8];
-    snprintf(p, 128, "%s/%s", dir, name);
-    return p;
-}
-
-/* What a command printed (stdout and stderr together) and its status. */
-static char *run(const char *command, int *status)
-{
-    static char out[1 << 16];
-    char full[2048];
-    snprintf(full, sizeof full, "%s 2>&1", command);
-    FILE *p = popen(full, "r");
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int s = pclose(p);
-    *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
-
-static int lines(const char *s)
-{
-    int n = 0;
-    for (; *s; s++)
-        n += *s == '\n';
-    return n;
 }
 
 /* ---- Adam and its schedule -------------------------------------------- */
@@ -509,7 +463,6 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
 
 /* ---- the program --------------------------------------------------------- */
 
-#define MICROGPT STAGE_DIR "/microgpt"
 #define NAMES " --tokenizer char --data tests/data/names.txt"
 
 Test(program, help_and_version)

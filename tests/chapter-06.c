@@ -12,6 +12,7 @@
 
 #include "checkpoint.h"
 #include "sample.h"
+#include "programs.h"
 
 TestSuite(choice);
 TestSuite(temperature);
@@ -144,36 +145,6 @@ Test(judge, counts_by_hand)
 }
 
 /* ---- the program ------------------------------------------------------ */
-
-#define MICROGPT STAGE_DIR "/microgpt"
-
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/microgpt-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf %s", dir);
-    cr_assert_eq(system(command), 0);
-}
-
-static char *run(const char *command, int *status)
-{
-    static char out[1 << 16];
-    char full[1024];
-    snprintf(full, sizeof full, "%s 2>&1", command);
-    FILE *p = popen(full, "r");
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int s = pclose(p);
-    *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
 
 static void train_names(void)
 {

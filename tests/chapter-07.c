@@ -16,6 +16,7 @@
 #include "layers.h"
 #include "manual.h"
 #include "mlp.h"
+#include "programs.h"
 
 TestSuite(mlp);
 TestSuite(layers);
@@ -503,36 +504,7 @@ Test(engine, three_hundred_steps_match_autograd)
     values_free();
 }
 
-#define MICROGPT STAGE_DIR "/microgpt"
 #define NAMES " --tokenizer char --data tests/data/names.txt"
-
-static char *run(const char *command, int *status)
-{
-    static char out[1 << 16];
-    char full[2048];
-    snprintf(full, sizeof full, "%s 2>&1", command);
-    FILE *p = popen(full, "r");
-    size_t n = fread(out, 1, sizeof out - 1, p);
-    out[n] = '\0';
-    int s = pclose(p);
-    *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
-    return out;
-}
-
-static char dir[64];
-
-static void make_dir(void)
-{
-    strcpy(dir, "/tmp/microgpt-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(dir));
-}
-
-static void remove_dir(void)
-{
-    char command[128];
-    snprintf(command, sizeof command, "rm -rf %s", dir);
-    cr_assert_eq(system(command), 0);
-}
 
 static Run *load_run(const char *name)
 {

@@ -1,0 +1,66 @@
+/* tests/programs.h: what the tests of the programs share: a fresh
+ * directory for a test's files, and running a command to see what it
+ * printed.  Include after <criterion/criterion.h>, with _XOPEN_SOURCE
+ * 700 defined (popen, mkdtemp). */
+#ifndef TESTS_PROGRAMS_H
+#define TESTS_PROGRAMS_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define MICROGPT STAGE_DIR "/microgpt"
+
+/* The test's directory, made by make_dir (a test's .init) and removed
+ * with everything in it by remove_dir (its .fini). */
+static char dir[64];
+
+static inline void make_dir(void)
+{
+    strcpy(dir, "/tmp/microgpt-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(dir));
+}
+
+static inline void remove_dir(void)
+{
+    char command[128];
+    snprintf(command, sizeof command, "rm -rf %s", dir);
+    cr_assert_eq(system(command), 0);
+}
+
+/* A path in the test's directory; the last 8 stay valid. */
+static inline const char *in_dir(const char *name)
+{
+    static char paths[8][128];
+    static int next;
+    char *p = paths[next++ % 8];
+    snprintf(p, 128, "%s/%s", dir, name);
+    return p;
+}
+
+/* What a command printed (stdout and stderr together, the first 64 KB)
+ * and its exit status; the text is good until the next call. */
+static inline char *run(const char *command, int *status)
+{
+    static char out[1 << 16];
+    char full[2048];
+    snprintf(full, sizeof full, "%s 2>&1", command);
+    FILE *p = popen(full, "r");
+    size_t n = fread(out, 1, sizeof out - 1, p);
+    out[n] = '\0';
+    int s = pclose(p);
+    *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    return out;
+}
+
+/* How many lines s has. */
+static inline int lines(const char *s)
+{
+    int n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+#endif
