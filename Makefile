@@ -5,10 +5,12 @@
 #   make test              every chapter's tests on every stage from its own
 #                          on, sanitizer and leak runs, check-tangled, that
 #                          data/sentences.txt is what the grammar draws,
-#                          the book's link check
+#                          the book's link check, that tools/phases.c
+#                          (make bench's) still compiles
 #   make chapter-N         build stage N (chapters 1..N) in build/chapter-N/
 #   make test-chapter-N    run chapters 1..N's tests against stage N
-#   make bench             time both training engines (RUNS=3 runs each)
+#   make bench             time both training engines (RUNS=3 runs each),
+#                          then the parts of a step (tools/phases.c)
 #   make tangle            refresh tangled/ (the readable sources)
 #   make check-tangled     fail if tangled/ differs from a fresh tangle
 #   make book              the HTML book and the PDF in build/book/
@@ -95,10 +97,21 @@ $(BENCH)/book.txt: build/microgpt tools/bench data/sentences.txt \
 	tools/bench --book 3 > $@.tmp
 	@mv $@.tmp $@
 
-bench: deps stages build/microgpt
+bench: deps stages build/microgpt $(BENCH)/phases
 	@mkdir -p $(BENCH)
 	tools/bench $(RUNS) > $(BENCH)/full.txt
 	@build/chapter-$(LAST)/backprop-demo --bench $(BENCH)/full.txt
+	@echo
+	@echo "Where a step's time goes (tools/phases.c; mean per step):"
+	@$(BENCH)/phases
+
+# tools/phases.c times the parts of each engine's step apart; it is built
+# against the last stage's library with that stage's flags.
+$(BENCH)/phases: tools/phases.c stages
+	@mkdir -p $(@D)
+	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -ffp-contract=off \
+	  -fno-builtin-pow -fno-math-errno -O3 -Ibuild/chapter-$(LAST)/src \
+	  -o $@ $< build/chapter-$(LAST)/libstage.a -lm
 
 # ---- the readable sources ----------------------------------------------
 
@@ -180,7 +193,7 @@ test-stages: stages
 # Compiling comes first, so a broken chunk shows as a compiler error that
 # names its chapter and line; the checks of tangled/ and of the book's
 # links count in the closing summary with the tests.
-test: deps test-stages book
+test: deps test-stages book $(BENCH)/phases
 	@tools/run-tests --check "tools/check-tangled $(LAST)" \
 	  --check "tools/check-corpus $(LAST)" \
 	  --check "book/check-links $(BOOK)" \
