@@ -114,10 +114,9 @@ void model_init(Model *m, Rng *rng)
 void linear(Value **out, Value **x, Value *w, int n_out, int n_in)
 {
     for (int i = 0; i < n_out; i++) {
-        Value *row = w + (size_t)i * n_in;
-        Value *sum = v_mul(&row[0], x[0]);
-        for (int j = 1; j < n_in; j++)
-            sum = v_add(sum, v_mul(&row[j], x[j]));
+        Value *row = w + (size_t)i * n_in, *sum = NULL;
+        for (int j = 0; j < n_in; j++)
+            sum = v_dot_term(sum, &row[j], x[j]);
         out[i] = sum;
     }
 }
@@ -139,9 +138,9 @@ void softmax(Value **out, Value **z, int n)
 /* out = x / sqrt(mean(x^2) + 1e-5); out may be x itself. */
 void rmsnorm(Value **out, Value **x, int n)
 {
-    Value *sum = v_mul(x[0], x[0]);
-    for (int i = 1; i < n; i++)
-        sum = v_add(sum, v_mul(x[i], x[i]));
+    Value *sum = NULL;
+    for (int i = 0; i < n; i++)
+        sum = v_dot_term(sum, x[i], x[i]);
     Value *mean = v_div(sum, value(n));
     Value *scale = v_pow(v_add(mean, value(1e-5)), -0.5);
     for (int i = 0; i < n; i++)
@@ -180,9 +179,9 @@ static Value **kv_layer(const KVCache *kv, Value **all, int l)
 }
 static Value *dot(Value **a, Value **b, int n)
 {
-    Value *sum = v_mul(a[0], b[0]);
-    for (int i = 1; i < n; i++)
-        sum = v_add(sum, v_mul(a[i], b[i]));
+    Value *sum = NULL;
+    for (int i = 0; i < n; i++)
+        sum = v_dot_term(sum, a[i], b[i]);
     return sum;
 }
 
@@ -197,9 +196,9 @@ void attention(const Config *c, Value **out, Value **q, Value **keys,
                            value(sqrt(d)));
         softmax(att, att, n);
         for (int j = 0; j < d; j++) {
-            Value *sum = v_mul(att[0], vals[hs + j]);
-            for (int s = 1; s < n; s++)
-                sum = v_add(sum, v_mul(att[s], vals[s * C + hs + j]));
+            Value *sum = NULL;
+            for (int s = 0; s < n; s++)
+                sum = v_dot_term(sum, att[s], vals[s * C + hs + j]);
             out[hs + j] = sum;
         }
     }

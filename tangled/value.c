@@ -46,6 +46,7 @@ static Value *new_node(void)
     n_nodes++;
     return v;
 }
+
 size_t values_mark(void)
 {
     return n_nodes;
@@ -66,6 +67,7 @@ void values_release(size_t mark)
             spare = b;
         }
     }
+
 }
 static void free_walk(void); /* in "the graph" */
 
@@ -78,6 +80,7 @@ void values_free(void)
         free(b);
     }
     free_walk();
+
 }
 
 size_t values_count(void)
@@ -149,6 +152,11 @@ Value *v_sub(Value *a, Value *b)
 Value *v_div(Value *a, Value *b)
 {
     return v_mul(a, v_pow(b, -1.0));
+}
+Value *v_dot_term(Value *sum, Value *a, Value *b)
+{
+    Value *p = v_mul(a, b);
+    return sum ? v_add(sum, p) : p;
 }
 static Value **order, **stack; /* the walk's list and its stack */
 static size_t walk_cap;        /* room in each */

@@ -28,6 +28,9 @@ Value *v_relu(Value *a);           /* max(0, a) */
 Value *v_neg(Value *a);            /* -a, as a * (-1) */
 Value *v_sub(Value *a, Value *b);  /* a - b, as a + (-b) */
 Value *v_div(Value *a, Value *b);  /* a / b, as a * b^-1 */
+/* sum + a * b, or a * b if sum is NULL: one more term of a sum of
+   products, which starts from NULL and runs left to right. */
+Value *v_dot_term(Value *sum, Value *a, Value *b);
 /* Every node reachable from root, each after its children (a depth-first
    post-order).  The array is the walk's own; the next walk reuses it. */
 Value **value_topo(Value *root, size_t *n);
