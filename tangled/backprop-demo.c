@@ -154,6 +154,28 @@ static int print_gpt_check(void)
         ok = ok && print_check_row(&CHECKS[i]);
     return ok;
 }
+/* Chapter 3's running example with dot nodes: the size of a node, and
+   the graph's nodes and longest path. */
+static void print_dot_figures(void)
+{
+    static const int example[] = {596, 4, 1, 2, 0, 3, 596};
+    Config shape = {597, 32, 4, 2, 16};
+    Model *m = model_new(&shape);
+    KVCache *kv = kv_new(&shape);
+    char buf[NUMBER_ROOM];
+    int was = values_dot_nodes(1);
+    size_t mark = values_mark();
+    Value *loss = sequence_loss(m, kv, example, 7);
+    printf("%%%% node-size-dots\n%zu\n", sizeof(Value));
+    printf("%%%% nodes-example-dots\n%s\n",
+           with_commas(values_count() - mark, buf));
+    printf("%%%% depth-example-dots\n%s\n",
+           with_commas(value_depth(loss), buf));
+    values_release(mark);
+    values_dot_nodes(was);
+    kv_free(kv);
+    model_free(m);
+}
 enum { RUN_STEPS = 1000 };
 
 static Run *reference_run(Corpus **c, char *error)
@@ -351,6 +373,7 @@ int main(int argc, char **argv)
     if (bench)
         return print_bench(path, 0) ? 0 : 1;
     print_mlp_figures();
+    print_dot_figures();
     int ok = print_gpt_check() && print_engines_agree()
              && print_word_engines(log);
     return ok && print_bench(path, 1) ? 0 : 1;

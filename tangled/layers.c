@@ -51,6 +51,8 @@ void linear_backward(double *restrict din, double *restrict dw,
         double *dx = din + (size_t)t * C;
         for (int o = 0; o < OC; o++) {
             double g = dout[(size_t)t * OC + o];
+            if (g == 0)      /* a ReLU closed: nothing to spread */
+                continue;
             const double *row = w + (size_t)o * C;
             double *drow = dw + (size_t)o * C;
             for (int i = 0; i < C; i++) {

@@ -128,7 +128,10 @@ double run_step(Run *r, const Corpus *c)
 static double autograd_step(void *kept, Run *r, const Corpus *c)
 {
     (void)kept;  /* nothing */
-    return run_step(r, c);
+    int was = values_dot_nodes(1);
+    double loss = run_step(r, c);
+    values_dot_nodes(was);
+    return loss;
 }
 
 const Engine AUTOGRAD = {"autograd", NULL, autograd_step, NULL};

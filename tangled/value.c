@@ -46,7 +46,28 @@ static Value *new_node(void)
     n_nodes++;
     return v;
 }
+static Value **terms;              /* a1 b1 a2 b2 ... of every dot node */
+static size_t terms_used, terms_room;
+static struct { size_t node, at; } *dots;  /* each dot node, in order */
+static size_t n_dots, dots_room;
+static int *resume;                /* the walk's, below */
+static size_t resume_room;
 
+/* list, with room for *room things of the given size, made to hold at
+   least n; exits if memory runs out. */
+static void *grow(void *list, size_t *room, size_t n, size_t size)
+{
+    if (n <= *room)
+        return list;
+    size_t cap = *room ? 2 * *room : 1024;
+    while (cap < n)
+        cap *= 2;
+    void *bigger = realloc(list, cap * size);
+    if (!bigger)
+        out_of_memory();
+    *room = cap;
+    return bigger;
+}
 size_t values_mark(void)
 {
     return n_nodes;
@@ -67,7 +88,8 @@ void values_release(size_t mark)
             spare = b;
         }
     }
-
+    while (n_dots > 0 && dots[n_dots - 1].node >= mark)
+        terms_used = dots[--n_dots].at;
 }
 static void free_walk(void); /* in "the graph" */
 
@@ -80,7 +102,13 @@ void values_free(void)
         free(b);
     }
     free_walk();
-
+    free(terms);
+    free(dots);
+    free(resume);
+    terms = NULL;
+    dots = NULL;
+    resume = NULL;
+    terms_used = terms_room = n_dots = dots_room = resume_room = 0;
 }
 
 size_t values_count(void)
@@ -153,10 +181,57 @@ Value *v_div(Value *a, Value *b)
 {
     return v_mul(a, v_pow(b, -1.0));
 }
-Value *v_dot_term(Value *sum, Value *a, Value *b)
+static int dot_nodes;  /* whether sums of products make dot nodes */
+
+int values_dot_nodes(int on)
+{
+    int was = dot_nodes;
+    dot_nodes = on != 0;
+    return was;
+}
+
+/* A dot node with no terms yet. */
+static Value *dot_node(void)
+{
+    if (terms_used > (unsigned)-1)  /* terms_at would not hold it */
+        out_of_memory();
+    Value *d = value(0.0);
+    dots = grow(dots, &dots_room, n_dots + 1, sizeof *dots);
+    dots[n_dots].node = n_nodes - 1;  /* d's place among the nodes */
+    dots[n_dots++].at = terms_used;
+    d->terms_at = (unsigned)terms_used;
+    return d;
+}
+
+/* Room for two more factors at the end of the list, which must end with
+   d's factors. */
+static void room_for_a_term(const Value *d)
+{
+    if (d->terms_at + 2 * (size_t)d->n_terms != terms_used) {
+        fputs("v_dot_term: another sum's terms came between\n", stderr);
+        abort();
+    }
+    terms = grow(terms, &terms_room, terms_used + 2, sizeof *terms);
+}
+
+static Value *chain_term(Value *sum, Value *a, Value *b)
 {
     Value *p = v_mul(a, b);
     return sum ? v_add(sum, p) : p;
+}
+Value *v_dot_term(Value *sum, Value *a, Value *b)
+{
+    if (sum ? sum->n_terms == 0 : !dot_nodes)
+        return chain_term(sum, a, b);
+    Value *d = sum ? sum : dot_node();
+    if (d->terms_at + 2 * (size_t)d->n_terms != terms_used
+        || terms_used + 2 > terms_room)
+        room_for_a_term(d);
+    terms[terms_used++] = a;
+    terms[terms_used++] = b;
+    double p = a->data * b->data;
+    d->data = d->n_terms++ ? d->data + p : p;
+    return d;
 }
 static Value **order, **stack; /* the walk's list and its stack */
 static size_t walk_cap;        /* room in each */
@@ -186,13 +261,14 @@ static void free_walk(void)
     order = stack = NULL;
     walk_cap = 0;
 }
-/* The first child of v that this walk has not reached, or NULL. */
-static Value *unseen_child(const Value *v, unsigned walk)
+static int child_count(const Value *v)
 {
-    for (int i = 0; i < v->n_children; i++)
-        if (v->children[i]->walk != walk)
-            return v->children[i];
-    return NULL;
+    return v->n_terms ? 2 * (int)v->n_terms : v->n_children;
+}
+
+static Value *child_at(const Value *v, int i)
+{
+    return v->n_terms ? terms[v->terms_at + i] : v->children[i];
 }
 
 Value **value_topo(Value *root, size_t *n)
@@ -200,23 +276,31 @@ Value **value_topo(Value *root, size_t *n)
     unsigned walk = ++walks;
     size_t n_order = 0, depth = 0;
     Value *v = root;
+    int next = 0;                    /* v's first child not yet looked at */
     if (walk_cap == 0)
         make_room(1);
     root->walk = walk;
     for (;;) {
-        Value *next = unseen_child(v, walk);
-        if (next) {                 /* down to a new node */
+        int k = child_count(v);
+        while (next < k && child_at(v, next)->walk == walk)
+            next++;
+        if (next < k) {              /* down to a new node */
             size_t reached = n_order + depth + 2;
             if (reached > walk_cap)
                 make_room(reached);
-            next->walk = walk;
+            resume = grow(resume, &resume_room, depth + 1, sizeof *resume);
+            Value *child = child_at(v, next);
+            child->walk = walk;
+            resume[depth] = next + 1;
             stack[depth++] = v;
-            v = next;
-        } else {                    /* v is done: list it, go back up */
+            v = child;
+            next = 0;
+        } else {                     /* v is done: list it, go back up */
             order[n_order++] = v;
             if (depth == 0)
                 break;
             v = stack[--depth];
+            next = resume[depth];
         }
     }
     *n = n_order;
@@ -231,6 +315,12 @@ void backward(Value *root)
         Value *v = topo[i];
         for (int c = 0; c < v->n_children; c++)
             v->children[c]->grad += v->local_grads[c] * v->grad;
+        for (unsigned t = v->n_terms; t-- > 0;) {
+            Value *a = terms[v->terms_at + 2 * t];
+            Value *b = terms[v->terms_at + 2 * t + 1];
+            a->grad += b->data * v->grad;
+            b->grad += a->data * v->grad;
+        }
     }
 }
 size_t value_depth(Value *root)
@@ -244,9 +334,9 @@ size_t value_depth(Value *root)
         Value *v = order[i];
         kept[i] = v->grad;
         double below = 0;
-        for (int c = 0; c < v->n_children; c++)
-            if (v->children[c]->grad > below)
-                below = v->children[c]->grad;
+        for (int c = 0; c < child_count(v); c++)
+            if (child_at(v, c)->grad > below)
+                below = child_at(v, c)->grad;
         v->grad = below + 1;
     }
     size_t depth = (size_t)root->grad;

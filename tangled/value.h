@@ -13,6 +13,8 @@ struct Value {
     double local_grads[2]; /* d(this)/d(children[i]), at this point */
     int n_children;        /* 0 for a leaf, else 1 or 2 */
     unsigned walk;         /* the number of the last walk that reached it */
+    unsigned n_terms;      /* a dot node's terms; 0 for any other node */
+    unsigned terms_at;     /* where its factors start in the list */
 };
 Value *value(double data);  /* a new leaf */
 void values_free(void);     /* free every value made so far */
@@ -31,6 +33,12 @@ Value *v_div(Value *a, Value *b);  /* a / b, as a * b^-1 */
 /* sum + a * b, or a * b if sum is NULL: one more term of a sum of
    products, which starts from NULL and runs left to right. */
 Value *v_dot_term(Value *sum, Value *a, Value *b);
+/* Turns dot nodes on (on != 0) or off, and says whether they were on.
+   While they are on, v_dot_term makes a sum of products as a single dot
+   node: the same value and, for the sums the model makes, the same
+   gradients to the last bit as the chain.  The terms of one sum must be
+   added one after another, with no other sum's in between. */
+int values_dot_nodes(int on);
 /* Every node reachable from root, each after its children (a depth-first
    post-order).  The array is the walk's own; the next walk reuses it. */
 Value **value_topo(Value *root, size_t *n);

@@ -6,6 +6,7 @@
 #define _XOPEN_SOURCE 700 /* popen, mkdtemp */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ TestSuite(layers);
 TestSuite(model);
 TestSuite(adamw);
 TestSuite(engine);
+TestSuite(dots);
 
 /* ---- central differences ---------------------------------------------- */
 
@@ -469,6 +471,231 @@ Test(adamw, without_decay_is_chapter_5s_adam)
                            "%d: %.17g vs %.17g", i, p[i], vals[i].data);
     adam_free(a1);
     adam_free(a2);
+}
+
+/* ---- dot nodes --------------------------------------------------------- */
+
+/* A small graph over leaves x[0..7] and w[0..7] with every kind of sum
+ * the model makes: weights against inputs, an input against itself,
+ * and a node that feeds two sums.  Built with dot nodes on or off. */
+static Value *sums_graph(Value **x, Value **w, int dots)
+{
+    int was = values_dot_nodes(dots);
+    Value *a = NULL, *b = NULL, *c = NULL;
+    for (int i = 0; i < 8; i++)
+        a = v_dot_term(a, w[i], x[i]);
+    for (int i = 0; i < 8; i++)
+        b = v_dot_term(b, x[i], x[i]);
+    for (int i = 0; i < 8; i++)
+        c = v_dot_term(c, a, x[i]);  /* a node in every term */
+    values_dot_nodes(was);
+    return v_add(v_mul(a, v_pow(b, -0.5)), v_relu(c));
+}
+
+Test(dots, a_dot_node_is_its_chain_bit_for_bit, .init = seed_rng)
+{
+    Value *x[8], *w[8];
+    for (int i = 0; i < 8; i++) {
+        x[i] = value(rng_gauss(&rng, 0.0, 1.0));
+        w[i] = value(rng_gauss(&rng, 0.0, 1.0));
+    }
+    double grads[2][16], data[2];
+    size_t made[2];
+    for (int dots = 0; dots < 2; dots++) {
+        size_t mark = values_mark();
+        Value *loss = sums_graph(x, w, dots);
+        made[dots] = values_count() - mark;
+        backward(loss);
+        data[dots] = loss->data;
+        for (int i = 0; i < 8; i++) {
+            grads[dots][i] = x[i]->grad, grads[dots][8 + i] = w[i]->grad;
+            x[i]->grad = w[i]->grad = 0;
+        }
+        values_release(mark);
+    }
+    cr_assert_eq(data[0], data[1]);
+    cr_assert_arr_eq(grads[0], grads[1], sizeof grads[0]);
+    /* Three sums of 8 terms: as chains 8 products and 7 sums each, as
+     * dot nodes 1 each; then a pow, a product, a relu and a sum. */
+    cr_assert_eq(made[0], 3 * 15 + 4);
+    cr_assert_eq(made[1], 3 * 1 + 4);
+    values_free();
+}
+
+/* The model's gradients on tokens, with dot nodes or without. */
+static double model_gradients(Model *m, KVCache *kv, const int *tokens,
+                              int n, int dots, double *grads)
+{
+    int was = values_dot_nodes(dots);
+    size_t mark = values_mark();
+    Value *loss = sequence_loss(m, kv, tokens, n);
+    backward(loss);
+    double result = loss->data;
+    values_release(mark);
+    values_dot_nodes(was);
+    for (size_t i = 0; i < m->n_params; i++) {
+        grads[i] = m->params[i].grad;
+        m->params[i].grad = 0;
+    }
+    return result;
+}
+
+Test(dots, the_models_gradients_are_the_same_bits)
+{
+    /* The word model on the running example and on a sentence with two
+     * words used twice (their embedding rows get two shares each); a
+     * character-sized model with 3 layers on a name and on a document
+     * longer than its block (cut at 16). */
+    const Config shapes[] = {{597, 32, 4, 2, 16}, {27, 8, 2, 3, 16}};
+    int docs[2][2][20] = {{{596, 4, 1, 2, 0, 3, 596},
+                           {596, 4, 1, 2, 4, 1, 596}},
+                          {{26, 4, 12, 12, 0, 26}}};
+    const int lens[2][2] = {{7, 7}, {6, 20}};
+    for (int i = 0; i < 20; i++)
+        docs[1][1][i] = (7 * i) % 27;
+    for (int s = 0; s < 2; s++) {
+        Model *m = model_new(&shapes[s]);
+        Rng r;
+        rng_seed(&r, 42);
+        model_init(m, &r);
+        KVCache *kv = kv_new(&shapes[s]);
+        double *chain = malloc(2 * m->n_params * sizeof *chain);
+        double *dot = chain + m->n_params;
+        for (int d = 0; d < 2; d++) {
+            double a = model_gradients(m, kv, docs[s][d], lens[s][d], 0,
+                                       chain);
+            double b = model_gradients(m, kv, docs[s][d], lens[s][d], 1,
+                                       dot);
+            cr_assert_eq(a, b, "shape %d, doc %d: %.17g vs %.17g", s, d, a,
+                         b);
+            for (size_t i = 0; i < m->n_params; i++)
+                cr_assert_eq(chain[i], dot[i], "shape %d, doc %d, %zu: "
+                             "%.17g vs %.17g", s, d, i, chain[i], dot[i]);
+        }
+        free(chain);
+        kv_free(kv);
+        model_free(m);
+    }
+    values_free();
+}
+
+/* Nodes made by gpt() at position t with dot nodes, counted by hand from
+ * chapter 3's count, each sum of k products (2k - 1 nodes there) now one:
+ *   rmsnorm(n):   1 + 3 + 2 + 1 + n = n + 7
+ *   linear(o, i): o
+ *   attention:    per head, n scores of 1 + 3, softmax(n) = 6n - 1, and
+ *                 d weighted sums of 1: 4n + 6n - 1 + d
+ *   a layer:      rmsnorm, 4 linear(C, C), attention, C residual sums,
+ *                 rmsnorm, linear(4C, C), 4C relus, linear(C, 4C), C
+ *   gpt:          C embedding sums, rmsnorm, the layers, linear(V, C)
+ * and the loss adds per position softmax(V) and 3, then n - 1 sums and
+ * 2 for the mean. */
+static size_t by_hand_dots(const Config *c, int positions)
+{
+    size_t C = c->n_embd, V = c->vocab_size, H = c->n_head, d = C / H;
+    size_t rms = C + 7, nodes = 0;
+    for (int t = 0; t < positions; t++) {
+        size_t n = t + 1, attn = H * (4 * n + 6 * n - 1 + d);
+        size_t layer = rms + 4 * C + attn + C + rms + 4 * C + 4 * C + C + C;
+        nodes += C + rms + c->n_layer * layer + V + (6 * V - 1) + 3;
+    }
+    return nodes + (positions - 1) + 2;
+}
+
+Test(dots, the_running_examples_graph_counted_by_hand)
+{
+    const Config word = {597, 32, 4, 2, 16};
+    const int example[7] = {596, 4, 1, 2, 0, 3, 596};
+    Model *m = model_new(&word);
+    KVCache *kv = kv_new(&word);
+    int was = values_dot_nodes(1);
+    size_t mark = values_mark();
+    sequence_loss(m, kv, example, 7);
+    size_t made = values_count() - mark;
+    values_dot_nodes(was);
+    cr_assert_eq(made, by_hand_dots(&word, 6));
+    char want[32];
+    snprintf(want, sizeof want, "%zu", made);
+    int status;
+    char *out = run(STAGE_DIR "/backprop-demo --figures "
+                    "tests/data/bench.txt tests/data/run.csv", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char *fig = strstr(out, "%% nodes-example-dots\n");
+    cr_assert_not_null(fig);
+    fig += strlen("%% nodes-example-dots\n");
+    char got[32] = "";
+    for (size_t i = 0, j = 0; fig[i] != '\n' && j + 1 < sizeof got; i++)
+        if (fig[i] != ',')
+            got[j++] = fig[i];
+    cr_assert_str_eq(got, want);
+    cr_assert_not_null(strstr(out, "%% node-size-dots\n64\n"));
+    kv_free(kv);
+    model_free(m);
+    values_free();
+}
+
+Test(dots, releasing_a_later_sum_keeps_an_earlier_ones_factors)
+{
+    Value *x[4], *y[4];
+    for (int i = 0; i < 4; i++)
+        x[i] = value(i + 1), y[i] = value(10 * (i + 1));
+    int was = values_dot_nodes(1);
+    Value *a = NULL;
+    for (int i = 0; i < 4; i++)
+        a = v_dot_term(a, x[i], x[i]);       /* 1 + 4 + 9 + 16 */
+    size_t mark = values_mark();
+    for (int round = 0; round < 3; round++) {
+        Value *b = NULL;
+        for (int i = 0; i < 4; i++)
+            b = v_dot_term(b, y[i], y[i]);
+        cr_assert_eq(b->data, 3000.0);
+        values_release(mark);
+    }
+    Value *c = NULL;
+    for (int i = 0; i < 4; i++)
+        c = v_dot_term(c, y[i], x[i]);       /* 10 + 40 + 90 + 160 */
+    cr_assert_eq(c->data, 300.0);
+    backward(a);                            /* d(sum x^2)/dx = 2x */
+    for (int i = 0; i < 4; i++) {
+        cr_assert_eq(x[i]->grad, 2.0 * (i + 1));
+        cr_assert_eq(y[i]->grad, 0.0);
+    }
+    values_dot_nodes(was);
+    values_free();
+}
+
+Test(dots, the_terms_of_two_sums_may_not_interleave, .signal = SIGABRT)
+{
+    Value *x = value(2), *y = value(3);
+    values_dot_nodes(1);
+    Value *a = v_dot_term(NULL, x, y);
+    Value *b = v_dot_term(NULL, y, x);
+    (void)b;
+    v_dot_term(a, x, x);  /* a's factors no longer end the list */
+}
+
+Test(dots, training_with_dot_nodes_is_training_with_chains)
+{
+    /* The reference run: the autograd engine's step (dot nodes) against
+     * chapter 5's run_step (chains), 100 steps, every loss and every
+     * parameter the same bits. */
+    char error[RUN_ERROR_ROOM];
+    Corpus *c1 = load("tests/data/names.txt"), *c2 = load(
+                                                     "tests/data/names.txt");
+    Config shape = {0, 16, 4, 1, 16};
+    Run *r1 = run_start(c1, BY_CHAR, shape, 1000, 0.01, 42, error);
+    Run *r2 = run_start(c2, BY_CHAR, shape, 1000, 0.01, 42, error);
+    cr_assert(r1 && r2, "%s", error);
+    for (int s = 0; s < 100; s++) {
+        double x = AUTOGRAD.step(NULL, r1, c1), y = run_step(r2, c2);
+        cr_assert_eq(x, y, "step %d: %.17g vs %.17g", s + 1, x, y);
+    }
+    cr_assert_eq(values_dot_nodes(0), 0, "the engine put the setting back");
+    for (size_t i = 0; i < r1->model->n_params; i++)
+        cr_assert_eq(r1->model->params[i].data, r2->model->params[i].data,
+                     "%zu", i);
+    run_free(r1), run_free(r2), corpus_free(c1), corpus_free(c2);
+    values_free();
 }
 
 /* ---- the engine -------------------------------------------------------- */

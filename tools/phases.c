@@ -3,8 +3,9 @@
    Trains each engine on each model the way `microgpt train` does (the
    same documents in the same order, from the same starting parameters)
    but times the parts of every step apart:
-     autograd: building the graph (sequence_loss), backward() (the walk
-               and the visit), and Adam;
+     autograd: building the graph (sequence_loss, with chapter 7's dot
+               nodes, as the engine trains), backward() (the walk and
+               the visit), and Adam;
      manual:   the forward pass, the backward pass, and AdamW.
    and prints the mean of each part per step, with the autograd graph's
    mean size.  The parts add up to a little more than a step of
@@ -12,7 +13,7 @@
    little and each part starts where the last left the caches.
 
    Usage: phases [WORD_STEPS]  (the autograd engine's steps on the word
-   model, default 300; the manual engine trains it 5000, and both train
+   model, default 1000; the manual engine trains it 5000, and both train
    the character reference configuration 1000).  Run from the project's
    top directory: it reads data/sentences.txt and tests/data/names.txt. */
 #define _POSIX_C_SOURCE 200809L
@@ -60,6 +61,7 @@ static void autograd(const Setup *s, int steps)
     Corpus *c;
     Run *r = start(s, &c);
     double part[3] = {0}, nodes = 0;
+    values_dot_nodes(1);
     for (int i = 0; i < steps; i++) {
         int ids[RUN_MAX_TOKENS], n = run_document(r, c, ids);
         size_t mark = values_mark();
@@ -79,6 +81,7 @@ static void autograd(const Setup *s, int steps)
            s->name, steps, nodes / steps, 1e6 * part[0] / steps,
            1e6 * part[1] / steps, 1e6 * part[2] / steps,
            1e6 * (part[0] + part[1] + part[2]) / steps);
+    values_dot_nodes(0);
     run_free(r);
     corpus_free(c);
     values_free();
@@ -114,7 +117,7 @@ static void manual(const Setup *s, int steps)
 
 int main(int argc, char **argv)
 {
-    int word_steps = argc > 1 ? atoi(argv[1]) : 300;
+    int word_steps = argc > 1 ? atoi(argv[1]) : 1000;
     if (word_steps < 1 || word_steps > WORD.steps) {
         fprintf(stderr, "phases: WORD_STEPS must be 1 to %d\n", WORD.steps);
         return 2;
