@@ -28,6 +28,49 @@ double adam_lr(const Adam *a, int s)
 {
     return a->lr * (1 - (double)s / a->num_steps);
 }
+/* The spacing of the doubles around x: 2^(e - 52) for x in [2^e,
+   2^(e+1)).  0 where the shortcut below must not be taken: x zero,
+   negative, tiny, a power of two, infinite or not a number. */
+static double spacing(double x)
+{
+    uint64_t bits, e;
+    memcpy(&bits, &x, sizeof bits);
+    e = bits >> 52;  /* the exponent, with the sign above it */
+    if (e <= 52 || e >= 0x7ff || (bits & 0xfffffffffffffu) == 0)
+        return 0;
+    bits = (e - 52) << 52;
+    double gap;
+    memcpy(&gap, &bits, sizeof gap);
+    return gap;
+}
+
+/* a * a - p exactly, for p = a * a rounded (Dekker). */
+static double square_error(double a, double p)
+{
+    double c = 134217729.0 * a;  /* 2^27 + 1 */
+    double hi = c - (c - a), lo = a - hi;
+    return ((hi * hi - p) + 2 * hi * lo) + lo * lo;
+}
+
+/* pow(g, 2), calling pow only where g * g might not be its answer. */
+static double py_square(double g)
+{
+    double hi = g * g, lo = square_error(g, hi);
+    if (fabs(lo) <= 0.4 * spacing(hi))
+        return hi;
+    return pow(g, 2);
+}
+
+/* pow(x, 0.5) likewise: x = s * s + r exactly, and the root is
+   s + r / 2s to far better than the 0.4 spacing asked. */
+static double py_root(double x)
+{
+    double s = sqrt(x), p = s * s, r = (x - p) - square_error(s, p);
+    if (fabs(r) <= 0.8 * s * spacing(s))
+        return s;
+    return pow(x, 0.5);
+}
+
 void adam_update(Adam *a, Value *params)
 {
     double lr = adam_lr(a, a->step);
@@ -36,9 +79,9 @@ void adam_update(Adam *a, Value *params)
     for (size_t i = 0; i < a->n; i++) {
         double g = params[i].grad;
         a->m[i] = a->beta1 * a->m[i] + (1 - a->beta1) * g;
-        a->v[i] = a->beta2 * a->v[i] + (1 - a->beta2) * pow(g, 2);
+        a->v[i] = a->beta2 * a->v[i] + (1 - a->beta2) * py_square(g);
         double m_hat = a->m[i] / fix1, v_hat = a->v[i] / fix2;
-        params[i].data -= lr * m_hat / (pow(v_hat, 0.5) + a->eps);
+        params[i].data -= lr * m_hat / (py_root(v_hat) + a->eps);
         params[i].grad = 0;
     }
     a->step++;

@@ -25,6 +25,7 @@ TestSuite(model);
 TestSuite(adamw);
 TestSuite(engine);
 TestSuite(dots);
+TestSuite(powers);
 
 /* ---- central differences ---------------------------------------------- */
 
@@ -696,6 +697,55 @@ Test(dots, training_with_dot_nodes_is_training_with_chains)
                      "%zu", i);
     run_free(r1), run_free(r2), corpus_free(c1), corpus_free(c2);
     values_free();
+}
+
+/* ---- Adam's two powers ------------------------------------------------- */
+
+Test(powers, adam_steps_as_if_every_power_were_pow, .init = seed_rng)
+{
+    /* 100,000 parameters whose gradients have every size from 2^-60 to
+     * 2^4, among them zeros and powers of two; three steps of
+     * adam_update against the same steps written with pow, bit for
+     * bit.  Gradients where g * g is not pow(g, 2) are counted, to be
+     * sure the test meets them. */
+    enum { N = 100000 };
+    Value *params = calloc(N, sizeof *params);
+    double *want = calloc(3 * N, sizeof *want), *m = want + N, *v = m + N;
+    double g[N];
+    int differ = 0;
+    for (int i = 0; i < N; i++) {
+        double sig = 1 + rng_random(&rng);
+        g[i] = ldexp(i % 3 ? sig : 1.0, (int)(rng_random(&rng) * 64) - 60);
+        if (i % 10 == 0)
+            g[i] = 0;
+        if (i % 2)
+            g[i] = -g[i];
+        differ += g[i] * g[i] != pow(g[i], 2);
+        params[i].data = want[i] = rng_gauss(&rng, 0, 0.08);
+    }
+    cr_assert_gt(differ, 20, "only %d gradients where g * g differs", differ);
+    Adam *a = adam_new(N, 10, 0.01);
+    for (int step = 0; step < 3; step++) {
+        double fix1 = 1 - pow(0.85, step + 1), fix2 = 1 - pow(0.99, step + 1);
+        double lr = 0.01 * (1 - step / 10.0);
+        for (int i = 0; i < N; i++) {
+            double gi = g[i] * (step + 1);
+            params[i].grad = gi;
+            m[i] = 0.85 * m[i] + (1 - 0.85) * gi;
+            v[i] = 0.99 * v[i] + (1 - 0.99) * pow(gi, 2);
+            double m_hat = m[i] / fix1, v_hat = v[i] / fix2;
+            want[i] -= lr * m_hat / (pow(v_hat, 0.5) + 1e-8);
+        }
+        adam_update(a, params);
+        for (int i = 0; i < N; i++) {
+            cr_assert_eq(params[i].data, want[i], "step %d, %d: %a vs %a",
+                         step, i, params[i].data, want[i]);
+            cr_assert_eq(a->v[i], v[i], "step %d, %d", step, i);
+        }
+    }
+    adam_free(a);
+    free(want);
+    free(params);
 }
 
 /* ---- the engine -------------------------------------------------------- */
