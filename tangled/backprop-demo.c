@@ -291,9 +291,12 @@ static int print_word_engines(const char *log)
     return 1;
 }
 /* The Python original (the published microgpt.py, Python 3.11.7, its
-   1000 steps on tests/data/names.txt), timed once with `time` on a
-   2-core Xeon like the book's build machine: 148.6 s. */
-static const double PYTHON_SECONDS = 148.6;
+   1000 steps on tests/data/names.txt), timed on a 2-core Xeon like the
+   book's build machine, on two days: 148.6 s, and 216.6 s on a day when
+   the machine, which is shared, was slower.  The table compares with
+   the faster time, which makes our program's advantage look smaller,
+   never larger. */
+static const double PYTHON_SECONDS = 148.6, PYTHON_SECONDS_SLOW = 216.6;
 
 typedef struct {
     char model[16], engine[16];
@@ -355,7 +358,8 @@ static int print_bench(const char *path, int figures)
                b[i].peak_kb / 1024, ratio, py);
     }
     if (figures)
-        printf("%%%% python-seconds\n%.1f s\n", PYTHON_SECONDS);
+        printf("%%%% python-seconds\n%.1f s (and %.1f s on a slower "
+               "day)\n", PYTHON_SECONDS, PYTHON_SECONDS_SLOW);
     return n > 0;
 }
 

@@ -474,6 +474,18 @@ Test(adamw, without_decay_is_chapter_5s_adam)
     adam_free(a2);
 }
 
+/* The character reference run, seed 42, 1000 steps, on its own copy of
+ * tests/data/names.txt (each run shuffles its corpus). */
+static Run *reference_run(Corpus **c)
+{
+    char error[RUN_ERROR_ROOM];
+    *c = load("tests/data/names.txt");
+    Run *r = run_start(*c, BY_CHAR, (Config){0, 16, 4, 1, 16}, 1000, 0.01,
+                       42, error);
+    cr_assert_not_null(r, "%s", error);
+    return r;
+}
+
 /* ---- dot nodes --------------------------------------------------------- */
 
 /* A small graph over leaves x[0..7] and w[0..7] with every kind of sum
@@ -680,13 +692,8 @@ Test(dots, training_with_dot_nodes_is_training_with_chains)
     /* The reference run: the autograd engine's step (dot nodes) against
      * chapter 5's run_step (chains), 100 steps, every loss and every
      * parameter the same bits. */
-    char error[RUN_ERROR_ROOM];
-    Corpus *c1 = load("tests/data/names.txt"), *c2 = load(
-                                                     "tests/data/names.txt");
-    Config shape = {0, 16, 4, 1, 16};
-    Run *r1 = run_start(c1, BY_CHAR, shape, 1000, 0.01, 42, error);
-    Run *r2 = run_start(c2, BY_CHAR, shape, 1000, 0.01, 42, error);
-    cr_assert(r1 && r2, "%s", error);
+    Corpus *c1, *c2;
+    Run *r1 = reference_run(&c1), *r2 = reference_run(&c2);
     for (int s = 0; s < 100; s++) {
         double x = AUTOGRAD.step(NULL, r1, c1), y = run_step(r2, c2);
         cr_assert_eq(x, y, "step %d: %.17g vs %.17g", s + 1, x, y);
@@ -757,13 +764,8 @@ Test(engine, three_hundred_steps_match_autograd)
      * forward pass), every later one within 1e-12 (rounding, which
      * chapter 7 measures at about 1e-14), and the parameters after 300
      * steps within 1e-11. */
-    char error[RUN_ERROR_ROOM];
-    Corpus *c1 = load("tests/data/names.txt"), *c2 = load(
-                                                     "tests/data/names.txt");
-    Config shape = {0, 16, 4, 1, 16};
-    Run *r1 = run_start(c1, BY_CHAR, shape, 1000, 0.01, 42, error);
-    Run *r2 = run_start(c2, BY_CHAR, shape, 1000, 0.01, 42, error);
-    cr_assert(r1 && r2, "%s", error);
+    Corpus *c1, *c2;
+    Run *r1 = reference_run(&c1), *r2 = reference_run(&c2);
     void *kept = MANUAL.start(r2);
     for (int s = 0; s < 300; s++) {
         double x = AUTOGRAD.step(NULL, r1, c1), y = MANUAL.step(kept, r2, c2);
