@@ -113,12 +113,8 @@ void model_init(Model *m, Rng *rng)
 /* out[i] = sum_j w[i][j] * x[j]; w is [n_out][n_in], out is not x. */
 void linear(Value **out, Value **x, Value *w, int n_out, int n_in)
 {
-    for (int i = 0; i < n_out; i++) {
-        Value *row = w + (size_t)i * n_in, *sum = NULL;
-        for (int j = 0; j < n_in; j++)
-            sum = v_dot_term(sum, &row[j], x[j]);
-        out[i] = sum;
-    }
+    for (int i = 0; i < n_out; i++)
+        out[i] = v_dot_row(w + (size_t)i * n_in, x, n_in);
 }
 /* out = softmax(z); out may be z itself. */
 void softmax(Value **out, Value **z, int n)

@@ -233,6 +233,30 @@ Value *v_dot_term(Value *sum, Value *a, Value *b)
     d->data = d->n_terms++ ? d->data + p : p;
     return d;
 }
+Value *v_dot_row(Value *w, Value **x, int n)
+{
+    if (!dot_nodes) {
+        Value *sum = NULL;
+        for (int j = 0; j < n; j++)
+            sum = v_dot_term(sum, &w[j], x[j]);
+        return sum;
+    }
+    Value *d = dot_node();
+    terms = grow(terms, &terms_room, terms_used + 2 * (size_t)n,
+                 sizeof *terms);
+    Value **factor = terms + terms_used;
+    double sum = 0;
+    for (int j = 0; j < n; j++) {
+        factor[2 * j] = &w[j];
+        factor[2 * j + 1] = x[j];
+        double p = w[j].data * x[j]->data;
+        sum = j ? sum + p : p;
+    }
+    terms_used += 2 * (size_t)n;
+    d->n_terms = (unsigned)n;
+    d->data = sum;
+    return d;
+}
 static Value **order, **stack; /* the walk's list and its stack */
 static size_t walk_cap;        /* room in each */
 static unsigned walks;         /* walks so far: the current walk's number */

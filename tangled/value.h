@@ -33,6 +33,9 @@ Value *v_div(Value *a, Value *b);  /* a / b, as a * b^-1 */
 /* sum + a * b, or a * b if sum is NULL: one more term of a sum of
    products, which starts from NULL and runs left to right. */
 Value *v_dot_term(Value *sum, Value *a, Value *b);
+/* w[0] * x[0] + ... + w[n-1] * x[n-1] for n >= 1, as v_dot_term makes
+   it: a row of n weights side by side against a vector. */
+Value *v_dot_row(Value *w, Value **x, int n);
 /* Turns dot nodes on (on != 0) or off, and says whether they were on.
    While they are on, v_dot_term makes a sum of products as a single dot
    node: the same value and, for the sums the model makes, the same

@@ -488,10 +488,11 @@ static Run *reference_run(Corpus **c)
 
 /* ---- dot nodes --------------------------------------------------------- */
 
-/* A small graph over leaves x[0..7] and w[0..7] with every kind of sum
- * the model makes: weights against inputs, an input against itself,
- * and a node that feeds two sums.  Built with dot nodes on or off. */
-static Value *sums_graph(Value **x, Value **w, int dots)
+/* A small graph over leaves x[0..7], w[0..7] and a row of 8 weights side
+ * by side, with every kind of sum the model makes: weights against
+ * inputs, a row against inputs, an input against itself, and a node in
+ * every term of a sum.  Built with dot nodes on or off. */
+static Value *sums_graph(Value **x, Value **w, Value *row, int dots)
 {
     int was = values_dot_nodes(dots);
     Value *a = NULL, *b = NULL, *c = NULL;
@@ -501,37 +502,40 @@ static Value *sums_graph(Value **x, Value **w, int dots)
         b = v_dot_term(b, x[i], x[i]);
     for (int i = 0; i < 8; i++)
         c = v_dot_term(c, a, x[i]);  /* a node in every term */
+    Value *d = v_dot_row(row, x, 8);
     values_dot_nodes(was);
-    return v_add(v_mul(a, v_pow(b, -0.5)), v_relu(c));
+    return v_add(v_add(v_mul(a, v_pow(b, -0.5)), v_relu(c)), d);
 }
 
 Test(dots, a_dot_node_is_its_chain_bit_for_bit, .init = seed_rng)
 {
-    Value *x[8], *w[8];
+    Value *x[8], *w[8], row[8];
     for (int i = 0; i < 8; i++) {
         x[i] = value(rng_gauss(&rng, 0.0, 1.0));
         w[i] = value(rng_gauss(&rng, 0.0, 1.0));
+        row[i] = (Value){.data = rng_gauss(&rng, 0.0, 1.0)};
     }
-    double grads[2][16], data[2];
+    double grads[2][24], data[2];
     size_t made[2];
     for (int dots = 0; dots < 2; dots++) {
         size_t mark = values_mark();
-        Value *loss = sums_graph(x, w, dots);
+        Value *loss = sums_graph(x, w, row, dots);
         made[dots] = values_count() - mark;
         backward(loss);
         data[dots] = loss->data;
         for (int i = 0; i < 8; i++) {
             grads[dots][i] = x[i]->grad, grads[dots][8 + i] = w[i]->grad;
-            x[i]->grad = w[i]->grad = 0;
+            grads[dots][16 + i] = row[i].grad;
+            x[i]->grad = w[i]->grad = row[i].grad = 0;
         }
         values_release(mark);
     }
     cr_assert_eq(data[0], data[1]);
     cr_assert_arr_eq(grads[0], grads[1], sizeof grads[0]);
-    /* Three sums of 8 terms: as chains 8 products and 7 sums each, as
-     * dot nodes 1 each; then a pow, a product, a relu and a sum. */
-    cr_assert_eq(made[0], 3 * 15 + 4);
-    cr_assert_eq(made[1], 3 * 1 + 4);
+    /* Four sums of 8 terms: as chains 8 products and 7 sums each, as
+     * dot nodes 1 each; then a pow, a product, a relu and two sums. */
+    cr_assert_eq(made[0], 4 * 15 + 5);
+    cr_assert_eq(made[1], 4 * 1 + 5);
     values_free();
 }
 
