@@ -312,9 +312,13 @@ Value **value_topo(Value *root, size_t *n)
             size_t reached = n_order + depth + 2;
             if (reached > walk_cap)
                 make_room(reached);
-            resume = grow(resume, &resume_room, depth + 1, sizeof *resume);
             Value *child = child_at(v, next);
             child->walk = walk;
+            if (child_count(child) == 0) {  /* a leaf: down and up */
+                order[n_order++] = child;
+                continue;
+            }
+            resume = grow(resume, &resume_room, depth + 1, sizeof *resume);
             resume[depth] = next + 1;
             stack[depth++] = v;
             v = child;
