@@ -52,11 +52,14 @@ static double square_error(double a, double p)
     return ((hi * hi - p) + 2 * hi * lo) + lo * lo;
 }
 
-/* pow(g, 2), calling pow only where g * g might not be its answer. */
+/* pow(g, 2), calling pow only where g * g might not be its answer.
+   (pow of a zero to a positive power is +0, by the C standard.) */
 static double py_square(double g)
 {
+    if (g == 0)
+        return 0.0;
     double hi = g * g, lo = square_error(g, hi);
-    if (fabs(lo) <= 0.4 * spacing(hi))
+    if (fabs(lo) < 0.4 * spacing(hi))
         return hi;
     return pow(g, 2);
 }
@@ -65,8 +68,10 @@ static double py_square(double g)
    s + r / 2s to far better than the 0.4 spacing asked. */
 static double py_root(double x)
 {
+    if (x == 0)
+        return 0.0;
     double s = sqrt(x), p = s * s, r = (x - p) - square_error(s, p);
-    if (fabs(r) <= 0.8 * s * spacing(s))
+    if (fabs(r) < 0.8 * s * spacing(s))
         return s;
     return pow(x, 0.5);
 }

@@ -734,6 +734,12 @@ Test(powers, adam_steps_as_if_every_power_were_pow, .init = seed_rng)
         differ += g[i] * g[i] != pow(g[i], 2);
         params[i].data = want[i] = rng_gauss(&rng, 0, 0.08);
     }
+    /* And the edges: squares that fall below the normal doubles, onto
+     * the smallest one there is, or to nothing; and a negative zero. */
+    const double edges[] = {1.6e-162, 0x1p-537, 1e-170, 0x1p-511, -0.0,
+                            0x1p-540};
+    for (int i = 0; i < 6; i++)
+        g[i] = edges[i];
     cr_assert_gt(differ, 20, "only %d gradients where g * g differs", differ);
     Adam *a = adam_new(N, 10, 0.01);
     for (int step = 0; step < 3; step++) {
