@@ -346,8 +346,9 @@ void backward(Value *root)
         for (unsigned t = v->n_terms; t-- > 0;) {
             Value *a = terms[v->terms_at + 2 * t];
             Value *b = terms[v->terms_at + 2 * t + 1];
-            a->grad += b->data * v->grad;
-            b->grad += a->data * v->grad;
+            double g = v->grad;      /* no factor is v itself */
+            a->grad += b->data * g;
+            b->grad += a->data * g;
         }
     }
 }
