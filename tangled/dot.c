@@ -25,12 +25,12 @@ void value_dot(FILE *out, Value *root, Value **nodes,
                 topo[i]->grad);
     }
     for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < topo[i]->n_children; c++) {
+        for (int c = 0; c < value_n_children(topo[i]); c++) {
             size_t j = 0;
-            while (topo[j] != topo[i]->children[c])
+            while (topo[j] != value_child(topo[i], c))
                 j++;
             fprintf(out, "  n%zu -> n%zu [label=\"%g\"];\n", j, i,
-                    topo[i]->local_grads[c]);
+                    value_local_grad(topo[i], c));
         }
     fprintf(out, "}\n");
 }

@@ -285,14 +285,21 @@ static void free_walk(void)
     order = stack = NULL;
     walk_cap = 0;
 }
-static int child_count(const Value *v)
+int value_n_children(const Value *v)
 {
     return v->n_terms ? 2 * (int)v->n_terms : v->n_children;
 }
 
-static Value *child_at(const Value *v, int i)
+Value *value_child(const Value *v, int i)
 {
     return v->n_terms ? terms[v->terms_at + i] : v->children[i];
+}
+
+double value_local_grad(const Value *v, int i)
+{
+    if (!v->n_terms)
+        return v->local_grads[i];
+    return terms[v->terms_at + (i ^ 1)]->data;  /* the other factor */
 }
 
 Value **value_topo(Value *root, size_t *n)
@@ -305,16 +312,16 @@ Value **value_topo(Value *root, size_t *n)
         make_room(1);
     root->walk = walk;
     for (;;) {
-        int k = child_count(v);
-        while (next < k && child_at(v, next)->walk == walk)
+        int k = value_n_children(v);
+        while (next < k && value_child(v, next)->walk == walk)
             next++;
         if (next < k) {              /* down to a new node */
             size_t reached = n_order + depth + 2;
             if (reached > walk_cap)
                 make_room(reached);
-            Value *child = child_at(v, next);
+            Value *child = value_child(v, next);
             child->walk = walk;
-            if (child_count(child) == 0) {  /* a leaf: down and up */
+            if (value_n_children(child) == 0) {  /* a leaf: down and up */
                 order[n_order++] = child;
                 continue;
             }
@@ -363,9 +370,9 @@ size_t value_depth(Value *root)
         Value *v = order[i];
         kept[i] = v->grad;
         double below = 0;
-        for (int c = 0; c < child_count(v); c++)
-            if (child_at(v, c)->grad > below)
-                below = child_at(v, c)->grad;
+        for (int c = 0; c < value_n_children(v); c++)
+            if (value_child(v, c)->grad > below)
+                below = value_child(v, c)->grad;
         v->grad = below + 1;
     }
     size_t depth = (size_t)root->grad;

@@ -51,5 +51,11 @@ Value **value_topo(Value *root, size_t *n);
 void backward(Value *root);
 /* The number of nodes on the longest path from root to a leaf. */
 size_t value_depth(Value *root);
+/* The nodes v was computed from, in the order the walk visits them: a
+   dot node's factors a1 b1 a2 b2 ..., any other node's children; and
+   d(v)/d(value_child(v, i)). */
+int value_n_children(const Value *v);
+Value *value_child(const Value *v, int i);
+double value_local_grad(const Value *v, int i);
 
 #endif

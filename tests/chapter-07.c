@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include "checkpoint.h"
+#include "dot.h"
 #include "gradcheck.h"
 #include "layers.h"
 #include "manual.h"
@@ -648,6 +649,72 @@ Test(dots, the_running_examples_graph_counted_by_hand)
     cr_assert_not_null(strstr(out, "%% node-size-dots\n64\n"));
     kv_free(kv);
     model_free(m);
+    values_free();
+}
+
+/* The original's recursive build_topo over a node's children as
+ * value_child gives them, a dot node's factors included.  Seen is marked
+ * in grad, which must be zero in every node it can reach. */
+static void build_topo_dots(Value *v, Value **out, size_t *n)
+{
+    if (v->grad != 0)
+        return;
+    v->grad = 1;
+    for (int i = 0; i < value_n_children(v); i++)
+        build_topo_dots(value_child(v, i), out, n);
+    out[(*n)++] = v;
+}
+
+Test(dots, the_walk_lists_a_dot_graph_as_the_original_would)
+{
+    const Config word = {597, 32, 4, 2, 16};
+    const int example[7] = {596, 4, 1, 2, 0, 3, 596};
+    Model *m = model_new(&word);
+    Rng r;
+    rng_seed(&r, 42);
+    model_init(m, &r);
+    KVCache *kv = kv_new(&word);
+    int was = values_dot_nodes(1);
+    Value *loss = sequence_loss(m, kv, example, 7);
+    values_dot_nodes(was);
+    Value **want = malloc((values_count() + m->n_params) * sizeof *want);
+    size_t n_want = 0, n;
+    build_topo_dots(loss, want, &n_want);
+    for (size_t i = 0; i < n_want; i++)
+        want[i]->grad = 0;
+    Value **got = value_topo(loss, &n);
+    cr_assert_eq(n, n_want);
+    for (size_t i = 0; i < n; i++)
+        cr_assert_eq(got[i], want[i], "place %zu of %zu", i, n);
+    free(want);
+    kv_free(kv);
+    model_free(m);
+    values_free();
+}
+
+Test(dots, the_picture_draws_a_dot_nodes_factors)
+{
+    /* 2 * 3 as a dot node: x and y are its children, each edge
+     * labelled with the other factor. */
+    Value *x = value(2), *y = value(3);
+    int was = values_dot_nodes(1);
+    Value *d = v_dot_term(NULL, x, y);
+    values_dot_nodes(was);
+    cr_assert_eq(value_n_children(d), 2);
+    cr_assert_eq(value_local_grad(d, 0), 3.0);
+    cr_assert_eq(value_local_grad(d, 1), 2.0);
+    FILE *f = tmpfile();
+    cr_assert_not_null(f);
+    const char *names[] = {"x", "y", "d"};
+    Value *nodes[] = {x, y, d};
+    value_dot(f, d, nodes, names, 3);
+    rewind(f);
+    char all[1024];
+    size_t len = fread(all, 1, sizeof all - 1, f);
+    all[len] = '\0';
+    fclose(f);
+    cr_assert_not_null(strstr(all, "  n0 -> n2 [label=\"3\"];\n"), "%s", all);
+    cr_assert_not_null(strstr(all, "  n1 -> n2 [label=\"2\"];\n"), "%s", all);
     values_free();
 }
 
