@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include "build-topo.h"
 #include "checkpoint.h"
 #include "dot.h"
 #include "gradcheck.h"
@@ -652,9 +653,8 @@ Test(dots, the_running_examples_graph_counted_by_hand)
     values_free();
 }
 
-/* The original's recursive build_topo over a node's children as
- * value_child gives them, a dot node's factors included.  Seen is marked
- * in grad, which must be zero in every node it can reach. */
+/* tests/build-topo.h's build_topo over a node's children as value_child
+ * gives them, a dot node's factors included. */
 static void build_topo_dots(Value *v, Value **out, size_t *n)
 {
     if (v->grad != 0)
@@ -677,16 +677,7 @@ Test(dots, the_walk_lists_a_dot_graph_as_the_original_would)
     int was = values_dot_nodes(1);
     Value *loss = sequence_loss(m, kv, example, 7);
     values_dot_nodes(was);
-    Value **want = malloc((values_count() + m->n_params) * sizeof *want);
-    size_t n_want = 0, n;
-    build_topo_dots(loss, want, &n_want);
-    for (size_t i = 0; i < n_want; i++)
-        want[i]->grad = 0;
-    Value **got = value_topo(loss, &n);
-    cr_assert_eq(n, n_want);
-    for (size_t i = 0; i < n; i++)
-        cr_assert_eq(got[i], want[i], "place %zu of %zu", i, n);
-    free(want);
+    expect_walk(loss, values_count() + m->n_params, build_topo_dots);
     kv_free(kv);
     model_free(m);
     values_free();
