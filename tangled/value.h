@@ -37,10 +37,10 @@ Value *v_dot_term(Value *sum, Value *a, Value *b);
    it: a row of n weights side by side against a vector. */
 Value *v_dot_row(Value *w, Value **x, int n);
 /* Turns dot nodes on (on != 0) or off, and says whether they were on.
-   While they are on, v_dot_term makes a sum of products as a single dot
-   node: the same value and, for the sums the model makes, the same
-   gradients to the last bit as the chain.  The terms of one sum must be
-   added one after another, with no other sum's in between. */
+   While they are on, v_dot_term and v_dot_row make a sum of products as
+   a single dot node: the same value and, for the sums the model makes,
+   the same gradients to the last bit as the chain.  The terms of one sum
+   must be added one after another, with no other sum's in between. */
 int values_dot_nodes(int on);
 /* Every node reachable from root, each after its children (a depth-first
    post-order).  The array is the walk's own; the next walk reuses it. */
