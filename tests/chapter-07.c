@@ -362,6 +362,16 @@ static Corpus *load(const char *path)
     return c;
 }
 
+/* A model of this shape with parameters drawn from seed 42. */
+static Model *seeded_model(const Config *shape)
+{
+    Model *m = model_new(shape);
+    Rng r;
+    rng_seed(&r, 42);
+    model_init(m, &r);
+    return m;
+}
+
 /* Both engines' loss and gradients on doc, for a model of this shape
  * drawn from seed 42: the losses equal, bit for bit, and every gradient
  * within 1e-10 (chapter 2's relative error). */
@@ -374,10 +384,7 @@ static void expect_engines_agree(Corpus *c, TokenKind kind, Config shape,
     int n = tokenizer_encode(tok, doc, ids, RUN_MAX_TOKENS, error);
     cr_assert(n >= 2, "%s", error);
     shape.vocab_size = tok->bos + 1;
-    Model *m = model_new(&shape);
-    Rng r;
-    rng_seed(&r, 42);
-    model_init(m, &r);
+    Model *m = seeded_model(&shape);
     KVCache *kv = kv_new(&shape);
     Value *loss = sequence_loss(m, kv, ids, n);
     backward(loss);
@@ -573,10 +580,7 @@ Test(dots, the_models_gradients_are_the_same_bits)
     for (int i = 0; i < 20; i++)
         docs[1][1][i] = (7 * i) % 27;
     for (int s = 0; s < 2; s++) {
-        Model *m = model_new(&shapes[s]);
-        Rng r;
-        rng_seed(&r, 42);
-        model_init(m, &r);
+        Model *m = seeded_model(&shapes[s]);
         KVCache *kv = kv_new(&shapes[s]);
         double *chain = malloc(2 * m->n_params * sizeof *chain);
         double *dot = chain + m->n_params;
@@ -621,33 +625,69 @@ static size_t by_hand_dots(const Config *c, int positions)
     return nodes + (positions - 1) + 2;
 }
 
+/* Chapter 3's running example on a word model drawn from seed 42: its
+ * loss, made with dot nodes. */
+static Value *example_with_dots(Model **m, KVCache **kv)
+{
+    static const Config word = {597, 32, 4, 2, 16};
+    static const int example[7] = {596, 4, 1, 2, 0, 3, 596};
+    *m = seeded_model(&word);
+    *kv = kv_new(&word);
+    int was = values_dot_nodes(1);
+    Value *loss = sequence_loss(*m, *kv, example, 7);
+    values_dot_nodes(was);
+    return loss;
+}
+
+/* The number printed under "%% name" in out, its thousands' commas
+ * dropped. */
+static long figure_number(const char *out, const char *name)
+{
+    char head[64];
+    snprintf(head, sizeof head, "%%%% %s\n", name);
+    const char *at = strstr(out, head);
+    cr_assert_not_null(at, "no figure %s", name);
+    long n = 0;
+    for (at += strlen(head); *at != '\n'; at++)
+        if (*at != ',')
+            n = 10 * n + (*at - '0');
+    return n;
+}
+
+/* The nodes on the longest path from v down to a leaf, by recursion
+ * over value_child, a dot node's factors included; kept in grad, which
+ * must be zero in every node below v beforehand. */
+static double depth_below(Value *v)
+{
+    if (v->grad == 0) {
+        double below = 0;
+        for (int i = 0; i < value_n_children(v); i++)
+            below = fmax(below, depth_below(value_child(v, i)));
+        v->grad = below + 1;
+    }
+    return v->grad;
+}
+
 Test(dots, the_running_examples_graph_counted_by_hand)
 {
-    const Config word = {597, 32, 4, 2, 16};
-    const int example[7] = {596, 4, 1, 2, 0, 3, 596};
-    Model *m = model_new(&word);
-    KVCache *kv = kv_new(&word);
-    int was = values_dot_nodes(1);
+    /* Its nodes against the count by hand; its longest path, as
+     * value_depth finds it, against a recursion of our own; and the
+     * chapter's figures against both. */
+    Model *m;
+    KVCache *kv;
     size_t mark = values_mark();
-    sequence_loss(m, kv, example, 7);
+    Value *loss = example_with_dots(&m, &kv);
     size_t made = values_count() - mark;
-    values_dot_nodes(was);
-    cr_assert_eq(made, by_hand_dots(&word, 6));
-    char want[32];
-    snprintf(want, sizeof want, "%zu", made);
+    cr_assert_eq(made, by_hand_dots(&m->cfg, 6));
+    size_t depth = value_depth(loss);
+    cr_assert_eq((double)depth, depth_below(loss));
     int status;
     char *out = run(STAGE_DIR "/backprop-demo --figures "
                     "tests/data/bench.txt tests/data/run.csv", &status);
     cr_assert_eq(status, 0, "%s", out);
-    char *fig = strstr(out, "%% nodes-example-dots\n");
-    cr_assert_not_null(fig);
-    fig += strlen("%% nodes-example-dots\n");
-    char got[32] = "";
-    for (size_t i = 0, j = 0; fig[i] != '\n' && j + 1 < sizeof got; i++)
-        if (fig[i] != ',')
-            got[j++] = fig[i];
-    cr_assert_str_eq(got, want);
-    cr_assert_not_null(strstr(out, "%% node-size-dots\n64\n"));
+    cr_assert_eq(figure_number(out, "nodes-example-dots"), (long)made);
+    cr_assert_eq(figure_number(out, "depth-example-dots"), (long)depth);
+    cr_assert_eq(figure_number(out, "node-size-dots"), 64);
     kv_free(kv);
     model_free(m);
     values_free();
@@ -667,16 +707,9 @@ static void build_topo_dots(Value *v, Value **out, size_t *n)
 
 Test(dots, the_walk_lists_a_dot_graph_as_the_original_would)
 {
-    const Config word = {597, 32, 4, 2, 16};
-    const int example[7] = {596, 4, 1, 2, 0, 3, 596};
-    Model *m = model_new(&word);
-    Rng r;
-    rng_seed(&r, 42);
-    model_init(m, &r);
-    KVCache *kv = kv_new(&word);
-    int was = values_dot_nodes(1);
-    Value *loss = sequence_loss(m, kv, example, 7);
-    values_dot_nodes(was);
+    Model *m;
+    KVCache *kv;
+    Value *loss = example_with_dots(&m, &kv);
     expect_walk(loss, values_count() + m->n_params, build_topo_dots);
     kv_free(kv);
     model_free(m);
