@@ -59,19 +59,19 @@ static double py_square(double g)
     if (g == 0)
         return 0.0;
     double hi = g * g, lo = square_error(g, hi);
-    if (fabs(lo) < 0.4 * spacing(hi))
+    if (fabs(lo) < 0.45 * spacing(hi))
         return hi;
     return pow(g, 2);
 }
 
 /* pow(x, 0.5) likewise: x = s * s + r exactly, and the root is
-   s + r / 2s to far better than the 0.4 spacing asked. */
+   s + r / 2s to far better than the 0.45 spacing asked. */
 static double py_root(double x)
 {
     if (x == 0)
         return 0.0;
     double s = sqrt(x), p = s * s, r = (x - p) - square_error(s, p);
-    if (fabs(r) < 0.8 * s * spacing(s))
+    if (fabs(r) < 0.9 * s * spacing(s))
         return s;
     return pow(x, 0.5);
 }
