@@ -29,14 +29,16 @@ double adam_lr(const Adam *a, int s)
     return a->lr * (1 - (double)s / a->num_steps);
 }
 /* The spacing of the doubles around x: 2^(e - 52) for x in [2^e,
-   2^(e+1)).  0 where the shortcut below must not be taken: x zero,
-   negative, tiny, a power of two, infinite or not a number. */
+   2^(e+1)).  0 where the shortcut below must not be taken: x not
+   between 2^-200 and 2^200 (so not zero, negative, infinite or not a
+   number either), or a power of two. */
 static double spacing(double x)
 {
     uint64_t bits, e;
     memcpy(&bits, &x, sizeof bits);
-    e = bits >> 52;  /* the exponent, with the sign above it */
-    if (e <= 52 || e >= 0x7ff || (bits & 0xfffffffffffffu) == 0)
+    e = bits >> 52;  /* the exponent + 1023, with the sign above it */
+    if (e < 1023 - 200 || e >= 1023 + 200 ||
+        (bits & 0xfffffffffffffu) == 0)
         return 0;
     bits = (e - 52) << 52;
     double gap;
@@ -59,19 +61,19 @@ static double py_square(double g)
     if (g == 0)
         return 0.0;
     double hi = g * g, lo = square_error(g, hi);
-    if (fabs(lo) < 0.45 * spacing(hi))
+    if (fabs(lo) < 0.48 * spacing(hi))
         return hi;
     return pow(g, 2);
 }
 
 /* pow(x, 0.5) likewise: x = s * s + r exactly, and the root is
-   s + r / 2s to far better than the 0.45 spacing asked. */
+   s + r / 2s to far better than the 0.48 spacing asked. */
 static double py_root(double x)
 {
     if (x == 0)
         return 0.0;
     double s = sqrt(x), p = s * s, r = (x - p) - square_error(s, p);
-    if (fabs(r) < 0.9 * s * spacing(s))
+    if (fabs(r) < 0.96 * s * spacing(s))
         return s;
     return pow(x, 0.5);
 }

@@ -826,10 +826,12 @@ Test(powers, adam_steps_as_if_every_power_were_pow, .init = seed_rng)
         params[i].data = want[i] = rng_gauss(&rng, 0, 0.08);
     }
     /* And the edges: squares that fall below the normal doubles, onto
-     * the smallest one there is, or to nothing; and a negative zero. */
+     * the smallest one there is, or to nothing; a negative zero; and
+     * squares beyond 2^-200 and 2^200, where the shortcut stands
+     * aside. */
     const double edges[] = {1.6e-162, 0x1p-537, 1e-170, 0x1p-511, -0.0,
-                            0x1p-540};
-    for (int i = 0; i < 6; i++)
+                            0x1p-540, 0x1.3p-105, -0x1.7p+101};
+    for (int i = 0; i < 8; i++)
         g[i] = edges[i];
     cr_assert_gt(differ, 20, "only %d gradients where g * g differs", differ);
     Adam *a = adam_new(N, 10, 0.01);
