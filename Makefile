@@ -9,7 +9,7 @@
 #                          (make bench's) still compiles
 #   make chapter-N         build stage N (chapters 1..N) in build/chapter-N/
 #   make test-chapter-N    run chapters 1..N's tests against stage N
-#   make bench             time both training engines (RUNS=3 runs each),
+#   make bench             time both training engines (RUNS=3 rounds),
 #                          then the parts of a step (tools/phases.c)
 #   make tangle            refresh tangled/ (the readable sources)
 #   make check-tangled     fail if tangled/ differs from a fresh tangle
