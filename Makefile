@@ -127,7 +127,7 @@ check-tangled: deps
 PAGES     := $(patsubst chapters/%.nw,$(BOOK)/%.html,$(CHAPTERS))
 MD        := $(patsubst chapters/%.nw,$(BOOK)/md/%.md,$(CHAPTERS))
 FIGURES   := build/figures/all.fig
-LUA       := book/figures.lua book/links.lua
+LUA       := book/figures.lua book/tables.lua book/links.lua
 HTMLFLAGS := --standalone --template=book/page.html --mathml --toc \
              --toc-depth=2 --highlight-style=pygments --section-divs
 
@@ -157,7 +157,8 @@ $(BOOK)/%.html: $(BOOK)/md/%.md $(BOOK)/anchors.txt $(FIGURES) $(LUA) \
                 book/page.html
 	pandoc $< -o $@ $(HTMLFLAGS) --metadata-file=$(BOOK)/md/$*.yaml \
 	  -M page=$*.html -M anchors=$(BOOK)/anchors.txt -M figures=$(FIGURES) \
-	  --lua-filter book/figures.lua --lua-filter book/links.lua
+	  --lua-filter book/figures.lua --lua-filter book/tables.lua \
+	  --lua-filter book/links.lua
 
 $(BOOK)/index.html: book/index.md $(BOOK)/md/contents.md book/page.html
 	cat book/index.md $(BOOK)/md/contents.md | \
@@ -167,14 +168,15 @@ $(BOOK)/index.html: book/index.md $(BOOK)/md/contents.md book/page.html
 $(BOOK)/book.css: book/book.css
 	cp $< $@
 
-$(BOOK)/microgpt.pdf: $(MD) $(FIGURES) book/figures.lua book/pdf.yaml \
-                      book/preamble.tex book/latex.lua
+$(BOOK)/microgpt.pdf: $(MD) $(FIGURES) book/figures.lua book/tables.lua \
+                      book/pdf.yaml book/preamble.tex book/latex.lua
 	cd $(BOOK)/md && pandoc $(notdir $(MD)) -o ../microgpt.pdf \
 	  --pdf-engine=pdflatex --top-level-division=chapter \
 	  --highlight-style=pygments --metadata-file=$(CURDIR)/book/pdf.yaml \
 	  -H $(CURDIR)/book/preamble.tex -M figures=$(CURDIR)/$(FIGURES) \
 	  -M figures-out=$(CURDIR)/build/figures \
 	  --lua-filter $(CURDIR)/book/figures.lua \
+	  --lua-filter $(CURDIR)/book/tables.lua \
 	  --lua-filter $(CURDIR)/book/latex.lua
 
 check-book: book
