@@ -336,7 +336,7 @@ static int print_bench(const char *path, int figures)
     Bench b[MAX_BENCH];
     int n = read_bench(path, b);
     printf("%s| model | engine | runs × steps | per step | steps/s | "
-           "a whole run | peak memory | × autograd | × Python |\n"
+           "whole run | peak memory | × autograd | × Python |\n"
            "|:--|:--|--:|--:|--:|--:|--:|--:|--:|\n",
            figures ? "%% bench\n" : "");
     for (int i = 0; i < n; i++) {
@@ -350,8 +350,7 @@ static int print_bench(const char *path, int figures)
         if (chars)
             snprintf(py, sizeof py, "%.0f",
                      PYTHON_SECONDS / 1000 * b[i].per_second);
-        snprintf(whole, sizeof whole, "%d steps, %.2f s", steps,
-                 steps / b[i].per_second);
+        snprintf(whole, sizeof whole, "%.2f s", steps / b[i].per_second);
         printf("| %s | %s | %d × %d | %s | %.0f | %s | %.1f MB | %s | "
                "%s |\n", b[i].model, b[i].engine, b[i].runs, b[i].steps,
                duration(1 / b[i].per_second, t), b[i].per_second, whole,
