@@ -11,10 +11,12 @@
 -- keep their room and the columns of prose share what is left.  Tables
 -- whose rows fit in the source are left to their natural widths.
 
--- About what a line of the PDF's text holds, in characters, once the
--- columns' padding is taken off; and the longest cell that is kept on one
--- line when a table is wider than that.
-local LINE, SHORT = 80, 30
+-- About what a line of the PDF's text holds, in characters, in a table
+-- of n columns: 453pt of text, at about 5.3pt a letter of the 11pt type,
+-- less each column's padding of 12pt.  And the longest cell that is kept
+-- on one line when a table is wider than that.
+local function line(n) return (453 - 12 * n) / 5.3 end
+local SHORT = 30
 
 local function length(s)
   return utf8.len(s) or #s
@@ -51,22 +53,21 @@ function Table(t)
   for _, body in ipairs(t.bodies) do
     if not measure(body.body, false) then return nil end
   end
-  local total, short, long = 0, 0, 0
+  local short, long = 0, 0
   for j = 1, #t.colspecs do
     need[j] = need[j] or 1
-    total = total + need[j]
     if need[j] <= SHORT then short = short + need[j]
     else long = long + need[j] end
   end
   -- Too much for a line: the short columns keep what they need, and the
-  -- long ones (prose) share the rest.
-  local scale_long = 1
-  if total > LINE and long > 0 then
-    scale_long = math.max(LINE - short, long / 2) / long
-    total = short + long * scale_long
+  -- long ones (prose) share what is left, or at least half their need.
+  local fit, scale = line(#t.colspecs), 1
+  if short + long > fit and long > 0 then
+    scale = math.max(fit - short, long / 2) / long
   end
+  local total = short + long * scale
   for j, spec in ipairs(t.colspecs) do
-    local w = need[j] <= SHORT and need[j] or need[j] * scale_long
+    local w = need[j] <= SHORT and need[j] or need[j] * scale
     t.colspecs[j] = {spec[1], w / total}
   end
   return t
