@@ -1,6 +1,7 @@
--- book/latex.lua: how a code chunk looks in the PDF.  Its name bar is a
--- small line kept with the code (the link to the next definition pushed to
--- the right margin); its cross-references are a footnote-sized line below.
+-- book/latex.lua: how code chunks and programs' output look in the PDF.
+-- A chunk's name bar is a small line kept with the code (the link to the
+-- next definition pushed to the right margin); its cross-references are a
+-- footnote-sized line below.
 local function wrap(div, before, after)
   local blocks = { pandoc.RawBlock("latex", before) }
   for _, b in ipairs(div.content) do
@@ -27,4 +28,27 @@ function Div(d)
     return wrap(d, "\\nopagebreak[4]\\noindent{\\footnotesize",
                 "\\par}\\medskip")
   end
+end
+
+-- A code block without a language is a program's output or usage.  It is
+-- set small, as code is; the text is 453pt wide, and a typewriter
+-- character 0.52 of the type size, so a line of 86 characters fits at
+-- 10pt, 96 at 9pt, 108 at 8pt.  A block with a longer line (the book's
+-- run prints one of 100) is set smaller, since it cannot be folded without
+-- changing what the program printed.
+local SIZES = { {86, "\\small"}, {96, "\\footnotesize"},
+                {108, "\\scriptsize"} }
+
+function CodeBlock(c)
+  if #c.classes > 0 then return nil end
+  local widest = 0
+  for line in (c.text .. "\n"):gmatch("(.-)\n") do
+    widest = math.max(widest, utf8.len(line) or #line)
+  end
+  local size = "\\tiny"
+  for _, s in ipairs(SIZES) do
+    if widest <= s[1] then size = s[2]; break end
+  end
+  return { pandoc.RawBlock("latex", "{" .. size), c,
+           pandoc.RawBlock("latex", "}") }
 end
