@@ -168,19 +168,24 @@ $(BOOK)/index.html: book/index.md $(BOOK)/md/contents.md book/page.html
 $(BOOK)/book.css: book/book.css
 	cp $< $@
 
+# pandoc --verbose keeps pdflatex's messages, in $@.log, for
+# book/check-overfull; its warnings are shown, and its errors.
 $(BOOK)/microgpt.pdf: $(MD) $(FIGURES) book/figures.lua book/tables.lua \
                       book/pdf.yaml book/preamble.tex book/latex.lua
-	cd $(BOOK)/md && pandoc $(notdir $(MD)) -o ../microgpt.pdf \
+	cd $(BOOK)/md && pandoc $(notdir $(MD)) -o ../microgpt.pdf --verbose \
 	  --pdf-engine=pdflatex --top-level-division=chapter \
 	  --highlight-style=pygments --metadata-file=$(CURDIR)/book/pdf.yaml \
 	  -H $(CURDIR)/book/preamble.tex -M figures=$(CURDIR)/$(FIGURES) \
 	  -M figures-out=$(CURDIR)/build/figures \
 	  --lua-filter $(CURDIR)/book/figures.lua \
 	  --lua-filter $(CURDIR)/book/tables.lua \
-	  --lua-filter $(CURDIR)/book/latex.lua
+	  --lua-filter $(CURDIR)/book/latex.lua 2> $(CURDIR)/$@.log || \
+	  { grep -v '^\[INFO\]' $(CURDIR)/$@.log | tail -n 30; exit 1; }
+	@grep '^\[WARNING\]' $@.log || true
 
 check-book: book
 	@book/check-links $(BOOK)
+	@book/check-overfull $(BOOK)/microgpt.pdf.log
 
 # ---- all the tests --------------------------------------------------------
 
@@ -193,12 +198,13 @@ test-stages: stages
 	done
 
 # Compiling comes first, so a broken chunk shows as a compiler error that
-# names its chapter and line; the checks of tangled/ and of the book's
-# links count in the closing summary with the tests.
+# names its chapter and line; the checks of tangled/, of the book's links
+# and of the PDF's lines count in the closing summary with the tests.
 test: deps test-stages book $(BENCH)/phases
 	@tools/run-tests --check "tools/check-tangled $(LAST)" \
 	  --check "tools/check-corpus $(LAST)" \
 	  --check "book/check-links $(BOOK)" \
+	  --check "book/check-overfull $(BOOK)/microgpt.pdf.log" \
 	  $(foreach n,$(STAGES),$(n):release $(n):san)
 
 clean:
