@@ -21,7 +21,8 @@ Mlp *mlp_new(int V, int C, int H, Rng *rng)
     m->gfc2 = m->gfc1 + nH * nC;
     for (size_t i = 0; i < m->n_params; i++)
         m->params[i] = rng_gauss(rng, 0.0, 0.08);
-    size_t per_t = 2 * (nC + 2 * nH + 2 * nV);
+    size_t per_t = (nC + 2 * nH + 2 * nV)  /* x pre hidden logits probs */
+                 + (nC + 2 * nH + nV);    /* their d's, but no dprobs */
     double *a = checked(calloc(T * per_t, sizeof *a));
     m->x = a, m->pre = m->x + T * nC, m->hidden = m->pre + T * nH;
     m->logits = m->hidden + T * nH, m->probs = m->logits + T * nV;
