@@ -34,7 +34,8 @@ double gradcheck(GradFn *f, Value **in, int n, void *ctx)
     for (int i = 0; i < n; i++) {
         double err = relative_error(in[i]->grad,
                                     central_difference(f, in, i, ctx));
-        worst = fmax(worst, err);
+        if (isnan(err) || err > worst)  /* NaN (a NaN gradient) is worst */
+            worst = err;
     }
     return worst;
 }

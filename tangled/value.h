@@ -46,8 +46,9 @@ int values_dot_nodes(int on);
    post-order).  The array is the walk's own; the next walk reuses it. */
 Value **value_topo(Value *root, size_t *n);
 
-/* Adds d(root)/d(v) into v->grad for every v that root depends on, and
-   sets root->grad to 1. */
+/* Sets root->grad to 1 and adds d(root)/d(v) into v->grad for every v
+   that root depends on; the gradients below root must start at zero, or
+   stale ones are passed down with the new. */
 void backward(Value *root);
 /* The number of nodes on the longest path from root to a leaf. */
 size_t value_depth(Value *root);

@@ -191,7 +191,9 @@ Test(value, div_rounds_twice_like_the_original)
 {
     /* 3/5 rounds once, to the double nearest 0.6 (just below it).  The
      * double nearest 1/5 lies just above 0.2, and three times it,
-     * 0.6000000000000000333, rounds up to the next double after 0.6.  */
+     * 0.6000000000000000333, lies exactly halfway (2^-54 each way)
+     * between that double and the next; the tie goes to the one whose
+     * last bit is even, the next one.  */
     Value *q = v_div(value(3), value(5));
     cr_assert_eq(3.0 / 5, 0.6);
     cr_assert_eq(q->data, nextafter(0.6, 1.0), "got %.17g", q->data);

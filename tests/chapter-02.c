@@ -225,7 +225,9 @@ static void check1(Op1 *op, double a)
 
 Test(gradcheck, binary_operations_at_several_points)
 {
-    double pts[][2] = {{2, 3}, {-1.5, 0.25}, {0.7, -4}, {120, 0.01}};
+    /* Not b = 0.01: the central difference's own error for a / b is
+     * (h / b)^2 relative, 1e-6 there, the bar itself (chapter 2). */
+    double pts[][2] = {{2, 3}, {-1.5, 0.25}, {0.7, -4}, {120, 0.1}};
     Op2 *ops[] = {v_add, v_mul, v_sub, v_div};
     for (size_t o = 0; o < 4; o++)
         for (size_t i = 0; i < 4; i++)
@@ -299,6 +301,23 @@ Test(gradcheck, catches_a_wrong_local_gradient)
                        "relative to the larger, 3.03 vs 3: %g", err);
 }
 
+/* A product whose local gradient is not a number: the check must not
+ * call that agreement (fmax would drop the NaN). */
+static Value *nan_mul(Value **in, void *ctx)
+{
+    (void)ctx;
+    Value *v = v_mul(in[0], in[1]);
+    v->local_grads[0] = NAN;  /* the first input: later ones are fine */
+    return v;
+}
+
+Test(gradcheck, a_nan_gradient_is_the_worst_error)
+{
+    Value *in[2] = {value(2), value(3)};
+    double err = gradcheck(nan_mul, in, 2, NULL);
+    cr_assert(isnan(err), "got %g", err);
+}
+
 Test(gradcheck, relative_error_has_a_floor)
 {
     cr_assert_float_eq(relative_error(2.0, 1.0), 0.5, 1e-15);
@@ -352,10 +371,13 @@ Test(storage, a_walk_reaches_nodes_made_outside_the_arena)
 
 Test(storage, a_second_step_reuses_the_released_nodes)
 {
-    Value *p = value(2);
+    Value *p = value(2), *first = NULL;
     size_t mark = values_mark();
     for (int step = 0; step < 3; step++) {
         Value *sq = v_mul(p, p);
+        if (step == 0)
+            first = sq;
+        cr_assert_eq(sq, first, "step %d: the same node again", step);
         p->grad = 0;
         backward(sq);
         cr_assert_eq(p->grad, 4.0);
@@ -363,6 +385,7 @@ Test(storage, a_second_step_reuses_the_released_nodes)
         cr_assert_eq(values_count(), 1);
     }
     Value *fresh = value(7); /* where the step's first node was */
+    cr_assert_eq(fresh, first);
     cr_assert_eq(fresh->data, 7.0);
     cr_assert_eq(fresh->grad, 0.0, "a reused node starts clean");
     cr_assert_eq(fresh->n_children, 0);
