@@ -26,7 +26,7 @@ typedef struct {
     int count;        /* samples judged */
     int grammatical;  /* accepted by the grammar */
     int novel;        /* not a document of the corpus */
-    int distinct;     /* different from every other sample */
+    int distinct;     /* different sentences, each counted once */
     int new_and_good; /* grammatical and novel */
 } Rates;
 
