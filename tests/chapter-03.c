@@ -230,7 +230,7 @@ Test(shape, weights_are_python_gauss_in_order)
     model_free(m);
 }
 
-/* ---- the pieces ---------------------------------------------------------- */
+/* ---- the pieces -------------------------------------------------------- */
 
 static Value **leaves(const double *x, int n, Value **out)
 {
