@@ -372,14 +372,16 @@ static unsigned object(const Words *s, int i, int kinds)
 }
 static int ends_well(const Words *s, unsigned ends)
 {
+    unsigned placed = ends;  /* with a place, or without */
     for (int i = 0; i < s->n; i++)
         if ((ends >> i & 1) && word_is(s, i, PREP, ANY_KIND, -1))
-            ends |= noun_phrase(s, i + 1, PLACE, 0)
-                  | noun_phrase(s, i + 1, PLACE, 1);
+            placed |= noun_phrase(s, i + 1, PLACE, 0)
+                    | noun_phrase(s, i + 1, PLACE, 1);
+    unsigned done = placed;  /* with an adverb, or without */
     for (int i = 0; i < s->n; i++)
-        if ((ends >> i & 1) && word_is(s, i, ADVERB, ANY_KIND, -1))
-            ends |= 1u << (i + 1);
-    return ends >> s->n & 1;
+        if ((placed >> i & 1) && word_is(s, i, ADVERB, ANY_KIND, -1))
+            done |= 1u << (i + 1);
+    return done >> s->n & 1;
 }
 static int parses(const Words *s)
 {

@@ -16,6 +16,7 @@
 
 #include "gradcheck.h"
 #include "model.h"
+#include "numbers.h"
 #include "rng.h"
 #include "value.h"
 #include "build-topo.h"
@@ -229,7 +230,7 @@ Test(shape, weights_are_python_gauss_in_order)
     model_free(m);
 }
 
-/* ---- the pieces ---------------------------------------------------------- */
+/* ---- the pieces -------------------------------------------------------- */
 
 static Value **leaves(const double *x, int n, Value **out)
 {
@@ -641,6 +642,27 @@ Test(program, parameter_figures)
     cr_assert_str_eq(figure("first-weights"),
                      "-0.011527226366234268, -0.013832288026521545, "
                      "-0.008905268925412997");
+}
+
+Test(program, numbers_as_the_book_prints_them)
+{
+    char buf[NUMBER_ROOM];
+    cr_assert_str_eq(with_commas(999, buf), "999");
+    cr_assert_str_eq(with_commas(1000, buf), "1,000");
+    cr_assert_str_eq(with_commas(63296, buf), "63,296");
+    cr_assert_str_eq(with_commas(1002003, buf), "1,002,003");
+    /* The fewest %g digits that read back: 0.1 needs one, 0.5 is exact
+     * in one, 1/3 needs all 16 that a double holds (17 only when 16
+     * would land on a neighbour; 0.1 + 0.2 is one such). */
+    cr_assert_str_eq(shortest(0.1, buf), "0.1");
+    cr_assert_str_eq(shortest(0.005, buf), "0.005");
+    cr_assert_str_eq(shortest(1.0 / 3, buf), "0.3333333333333333");
+    cr_assert_str_eq(shortest(0.1 + 0.2, buf), "0.30000000000000004");
+    cr_assert_str_eq(shortest(-2.5, buf), "-2.5");
+    /* %g's style, not repr's: whole numbers have no ".0", and 1e5 at
+     * one digit is past %g's switch to an exponent. */
+    cr_assert_str_eq(shortest(1.0, buf), "1");
+    cr_assert_str_eq(shortest(100000.0, buf), "1e+05");
 }
 
 Test(program, the_table_adds_up)

@@ -48,6 +48,8 @@ Test(grammar, accepts_sentences_that_follow_the_rules)
         "an old cat sleeps",                   /* an before a vowel */
         "a hungry owl eats an apple",
         "the dog sleeps in the park today",    /* place and adverb */
+        "he sleeps today",                     /* an adverb alone */
+        "we sleep near the lake",              /* a place alone */
         "these happy children read two books", /* plural agreement */
         "we visit the museum",                 /* a verb taking places */
     };
@@ -72,6 +74,11 @@ Test(grammar, refuses_sentences_that_break_them)
         "the cat eats",                /* eats needs its object */
         "the hungry muffin sleeps",    /* hungry describes living things */
         "the cat eats a croissant",    /* not a word of the grammar */
+        "he sleeps today again",       /* one adverb at most */
+        "the dog sleeps quietly in the park", /* the place comes first */
+        "cats sleep in parks today again",
+        "he sleeps in the park near the lake", /* one place at most */
+        "cats sleep in parks by lakes today",
         "The cat eats a muffin",       /* capitals are other words */
         "the cat eats a muffin.",
         "the  cat eats a muffin",      /* not single spaces */
