@@ -344,6 +344,11 @@ static const char LOG_HEADER[] = "step,loss,lr\n";
 static FILE *open_log(const char *path, char *error)
 {
     FILE *f = fopen(path, "r");
+    if (!f && errno != ENOENT) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot open %s: %s", path,
+                 strerror(errno));
+        return NULL;
+    }
     if (f) {
         char line[sizeof LOG_HEADER] = "";
         int ours = fgets(line, sizeof line, f)

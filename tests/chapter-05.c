@@ -4,6 +4,7 @@
  * the files they make go in a fresh directory under /tmp. */
 #define _XOPEN_SOURCE 700 /* popen, mkdtemp, fork, kill */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -561,6 +562,40 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
     b = slurp(in_dir("bad.ckpt"), &size);
     cr_assert(size == 9 && memcmp(b, "microgpt\1", 9) == 0, "kept");
     free(b);
+}
+
+Test(program, an_out_that_cannot_be_opened_is_refused, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Only ENOENT means that nothing is at --out.  The tests run as root,
+     * which opens a file whatever its mode, so these are paths that no
+     * one can open: one through a regular file (ENOTDIR), and a link to
+     * itself (ELOOP), which a save's rename would have replaced. */
+    spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
+    cr_assert_eq(symlink("loop.ckpt", in_dir("loop.ckpt")), 0);
+    static const struct {
+        const char *name;
+        int error;
+    } cases[] = {{"notes.txt/x.ckpt", ENOTDIR}, {"loop.ckpt", ELOOP}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char command[300], want[300];
+        snprintf(command, sizeof command, MICROGPT " train" NAMES
+                 " --steps 5 --out %s/%s", dir, cases[i].name);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: cannot open %s/%s: "
+                 "%s\n", dir, cases[i].name, strerror(cases[i].error));
+        cr_assert_eq(status, 1, "%s: status %d", cases[i].name, status);
+        cr_assert_str_eq(out, want); /* one line, before any training */
+    }
+    size_t size;
+    unsigned char *b = slurp(in_dir("notes.txt"), &size);
+    cr_assert(size == 5 && memcmp(b, "mine\n", 5) == 0, "notes kept");
+    free(b);
+    char link[64];
+    ssize_t n = readlink(in_dir("loop.ckpt"), link, sizeof link);
+    cr_assert(n == 9 && memcmp(link, "loop.ckpt", 9) == 0, "link kept");
+    cr_assert_neq(access(in_dir("loop.ckpt.tmp"), F_OK), 0);
 }
 
 Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
