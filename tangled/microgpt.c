@@ -407,21 +407,41 @@ static void print_start(const Settings *s, const Corpus *c, const Run *r)
     fflush(stdout);
 }
 
-static int finish(const Settings *s, Run *r, FILE *log, char *error)
+/* Closes the log: 1 if every line of it reached the file, else 0 with
+   the reason in error.  A write that failed during the run leaves its
+   mark on the stream, though not its errno. */
+static int close_log(FILE *log, const char *path, char *error)
 {
-    if (log && fclose(log) != 0) {
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s", s->log);
-        return 0;
-    }
-    if (!checkpoint_save(r, s->out, error))
-        return 0;
+    int failed_before = ferror(log), closed = fclose(log) == 0;
+    if (closed && !failed_before)
+        return 1;
+    snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s: %s", path,
+             closed ? "a write failed during the run" : strerror(errno));
+    return 0;
+}
+
+static void print_saved(const Settings *s, const Run *r)
+{
     printf("saved %s\n", s->out);
     int mine = s->data == DEFAULT_DATA;
     if (r->adam->step < r->adam->num_steps)
         printf("stopped after step %d of %d; to go on: microgpt train "
                "--resume %s%s%s\n", r->adam->step, r->adam->num_steps,
                s->out, mine ? "" : " --data ", mine ? "" : s->data);
-    return 1;
+}
+
+static int finish(const Settings *s, Run *r, FILE *log, char *error)
+{
+    char log_error[CHECKPOINT_ERROR_ROOM];
+    int logged = !log || close_log(log, s->log, log_error);
+    int saved = checkpoint_save(r, s->out, error);
+    if (saved)
+        print_saved(s, r);
+    else if (!logged)  /* two failures: a line for each */
+        fprintf(stderr, "microgpt train: %s\n", error);
+    if (!logged)
+        strcpy(error, log_error);
+    return saved && logged;
 }
 static int train_run(const Settings *s)
 {

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -684,6 +685,61 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
     cr_assert_eq(r->adam->step, rows);
     cr_assert_eq(r->adam->num_steps, 1000000);
     run_free(r);
+}
+
+Test(program, a_log_that_fails_keeps_the_checkpoint, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* /dev/full cannot play a full disk: reading it gives NULs, so it is
+     * refused at the start as not a log.  A limit of 32 KB on the size
+     * of any file the program writes can: 2000 rows of log, at some 45
+     * bytes a row, do not fit, while the checkpoint of a tiny model does:
+     * 27 x 4 (wte) + 16 x 4 (wpe) + 27 x 4 (lm_head) + 4 x 16 (wq, wk,
+     * wv, wo) + 2 x 4 x 16 (fc1, fc2) = 472 parameters, with m and v 24
+     * bytes each, about 11 KB, and under 3 KB of header, generator state
+     * and vocabulary. */
+    int pipe_fd[2];
+    cr_assert_eq(pipe(pipe_fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit limit = {32768, 32768};
+        signal(SIGXFSZ, SIG_IGN); /* then a write past it fails: EFBIG */
+        setrlimit(RLIMIT_FSIZE, &limit);
+        dup2(pipe_fd[1], 1);
+        dup2(pipe_fd[1], 2);
+        close(pipe_fd[0]);
+        execl(MICROGPT, "microgpt", "train", "--tokenizer", "char",
+              "--data", "tests/data/names.txt", "--steps", "2000",
+              "--n-embd", "4", "--n-head", "1", "--out", in_dir("f.ckpt"),
+              "--log", in_dir("f.csv"), (char *)NULL);
+        _exit(127);
+    }
+    close(pipe_fd[1]);
+    static char out[1 << 16];
+    size_t n = 0, got;
+    while ((got = read(pipe_fd[0], out + n, sizeof out - 1 - n)) > 0)
+        n += got;
+    out[n] = '\0';
+    close(pipe_fd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", out);
+    char error[CHECKPOINT_ERROR_ROOM], want[300];
+    Run *r = checkpoint_load(in_dir("f.ckpt"), error);
+    cr_assert_not_null(r, "%s", error);
+    cr_assert_eq(r->adam->step, 2000);
+    cr_assert_eq(r->model->n_params, 472);
+    run_free(r);
+    /* stdout reaches the pipe when the program ends, stderr at once */
+    snprintf(want, sizeof want, "\nsaved %s/f.ckpt\n", dir);
+    cr_assert_not_null(strstr(out, want), "%s", out);
+    snprintf(want, sizeof want, "microgpt train: cannot write %s/f.csv: ",
+             dir);
+    const char *line = strstr(out, want);
+    cr_assert_not_null(line, "%s", out);
+    cr_assert(line == out || line[-1] == '\n', "%s", out);
+    cr_assert_null(strstr(line + 1, "microgpt train: "), "one line: %s",
+                   out);
 }
 
 Test(program, figures, .init = make_dir, .fini = remove_dir)
