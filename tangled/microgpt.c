@@ -369,30 +369,54 @@ static FILE *open_log(const char *path, char *error)
 }
 enum { LAST_STEPS = 100 };
 
+typedef struct {
+    double loss[LAST_STEPS];  /* this run's loss i at i % LAST_STEPS */
+    int taken;                /* steps taken so far */
+} Recent;
+
+/* The mean of the last LAST_STEPS losses, or of all if there are fewer,
+   summed oldest first; *n gets their count. */
+static double recent_mean(const Recent *k, int *n)
+{
+    *n = k->taken < LAST_STEPS ? k->taken : LAST_STEPS;
+    double sum = 0;
+    for (int i = k->taken - *n; i < k->taken; i++)
+        sum += k->loss[i % LAST_STEPS];
+    return sum / *n;
+}
+
+static void print_summary(const Progress *p, const Adam *a,
+                          const Recent *k)
+{
+    double seconds = now() - p->start;
+    int n;
+    if (k->taken == 0) {  /* stopped before its first step */
+        printf("trained no steps: stopped before step %d of %d\n",
+               a->step + 1, a->num_steps);
+        return;
+    }
+    double mean = recent_mean(k, &n);
+    printf("trained steps %d to %d of %d in %.1f s (%.1f steps/s); mean "
+           "loss of the last %d: %.4f\n", p->first + 1, a->step,
+           a->num_steps, seconds, k->taken / seconds, n, mean);
+}
 static void train_loop(Run *r, const Corpus *c, int stop, FILE *log,
                        const Engine *e)
 {
     Adam *a = r->adam;
     Progress p = progress_start(a->step, stop, a->num_steps);
-    double sum = 0;
-    int from = stop - LAST_STEPS > a->step ? stop - LAST_STEPS : a->step;
+    Recent recent = {{0}, 0};
     void *kept = e->start ? e->start(r) : NULL;
     while (a->step < stop && !interrupted) {
         double lr = adam_lr(a, a->step), loss = e->step(kept, r, c);
         if (log)
             fprintf(log, "%d,%.17g,%.17g\n", a->step, loss, lr);
         progress_show(&p, a->step, a->num_steps, loss, lr);
-        if (a->step > from)
-            sum += loss;
+        recent.loss[recent.taken++ % LAST_STEPS] = loss;
     }
     if (e->stop)
         e->stop(kept, r);
-    double seconds = now() - p.start;
-    int n = a->step - from;
-    printf("trained steps %d to %d of %d in %.1f s (%.1f steps/s); mean "
-           "loss of the last %d: %.4f\n", p.first + 1, a->step,
-           a->num_steps, seconds, (a->step - p.first) / seconds, n,
-           n > 0 ? sum / n : NAN);
+    print_summary(&p, a, &recent);
 }
 static void print_start(const Settings *s, const Corpus *c, const Run *r)
 {

@@ -599,6 +599,58 @@ Test(program, an_out_that_cannot_be_opened_is_refused, .init = make_dir,
     cr_assert_neq(access(in_dir("loop.ckpt.tmp"), F_OK), 0);
 }
 
+/* The mean loss of steps first + 1 to last in a log, summed in order. */
+static double logged_mean(const char *log, int first, int last)
+{
+    FILE *f = fopen(log, "r");
+    char header[64];
+    cr_assert(f && fgets(header, sizeof header, f), "%s", log);
+    double sum = 0, loss, lr;
+    int step;
+    while (fscanf(f, "%d,%lf,%lf", &step, &loss, &lr) == 3)
+        if (step > first && step <= last)
+            sum += loss;
+    fclose(f);
+    return sum / (last - first);
+}
+
+/* That out's summary says steps first + 1 to last were trained, and
+ * gives the mean loss of the last n of them as the log has them. */
+static void assert_summary(const char *out, int first, int last, int n,
+                           const char *log)
+{
+    const char *at = strstr(out, "trained steps ");
+    cr_assert_not_null(at, "%s", out);
+    int from, to, count;
+    double mean;
+    cr_assert_eq(sscanf(at, "trained steps %d to %d of %*d in %*f s (%*f "
+                        "steps/s); mean loss of the last %d: %lf", &from,
+                        &to, &count, &mean), 4, "%s", at);
+    cr_assert(from == first + 1 && to == last && count == n, "%s", at);
+    /* printed to 4 decimals: within half of the last, and a rounding */
+    cr_assert_float_eq(mean, logged_mean(log, last - n, last), 5.001e-5);
+}
+
+Test(program, the_summary_counts_the_steps_taken, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Stopped at 150 of 1000: the last 100 are 51 to 150.  Resumed to
+     * 170: this run took 20, 151 to 170, and counts those alone. */
+    char command[300];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps "
+             "1000 --stop-at 150 --out %s/s.ckpt --log %s/a.csv", dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    assert_summary(out, 0, 150, 100, in_dir("a.csv"));
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/s.ckpt --stop-at 170 --log %s/b.csv",
+             dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    assert_summary(out, 150, 170, 20, in_dir("b.csv"));
+}
+
 Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
      .fini = remove_dir)
 {
@@ -647,8 +699,9 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      .fini = remove_dir)
 {
     /* Start a long run, wait for its first progress line, interrupt it:
-     * it must finish its step, save, and exit with 130, and the saved
-     * run must hold as many steps as the log. */
+     * it must finish its step, save, and exit with 130, the saved run
+     * must hold as many steps as the log, and the summary must count
+     * the steps taken. */
     int pipe_fd[2];
     cr_assert_eq(pipe(pipe_fd), 0);
     pid_t pid = fork();
@@ -669,8 +722,10 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
         seen = strncmp(line, "step ", 5) == 0;
     cr_assert(seen, "no progress line");
     kill(pid, SIGINT);
+    static char summary[300] = "";
     while (fgets(line, sizeof line, from))
-        ;
+        if (strncmp(line, "trained steps ", 14) == 0)
+            strcpy(summary, line);
     fclose(from);
     int status;
     waitpid(pid, &status, 0);
@@ -685,6 +740,9 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
     cr_assert_eq(r->adam->step, rows);
     cr_assert_eq(r->adam->num_steps, 1000000);
     run_free(r);
+    /* the summary counts the steps taken, not the schedule's last 100 */
+    assert_summary(summary, 0, rows, rows < 100 ? rows : 100,
+                   in_dir("int.csv"));
 }
 
 Test(program, a_log_that_fails_keeps_the_checkpoint, .init = make_dir,
