@@ -223,7 +223,8 @@ static const char TRAIN_HELP[] =
 "  --out CHECKPOINT     where to save (default: model.ckpt, or the file\n"
 "                       resumed); a checkpoint there is replaced, any\n"
 "                       other file kept\n"
-"  --log CSV            every step's loss and learning rate\n"
+"  --log CSV            every step's loss and learning rate; a resumed\n"
+"                       run adds its steps to the end of its log\n"
 "  --resume CHECKPOINT  go on with a saved run, with its settings\n"
 "  --stop-at STEP       stop after this step and save; resume later\n"
 "  --engine NAME        how the gradients are found (default: autograd;\n"
@@ -341,7 +342,42 @@ static Run *resume_run(const Settings *s, Corpus *c, char *error)
 }
 static const char LOG_HEADER[] = "step,loss,lr\n";
 
-static FILE *open_log(const char *path, char *error)
+/* The step on the last line of a log read past its header: 0 if there
+   is no line, -1 if the last one was cut short by a failed write. */
+static int last_logged_step(FILE *f)
+{
+    char line[128];
+    int step = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%d,", &step) != 1 || !strchr(line, '\n'))
+            step = -1;
+    return step;
+}
+
+/* Whether the file f at path is a log that a new run may replace, or
+   that the run resumed may go on with: 1, or 0 with the reason. */
+static int log_is_ours(FILE *f, const char *path, const Run *resumed,
+                       char *error)
+{
+    char line[sizeof LOG_HEADER] = "";
+    if (!fgets(line, sizeof line, f) || strcmp(line, LOG_HEADER) != 0) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
+                 "microgpt log; not replacing it", path);
+        return 0;
+    }
+    if (!resumed)
+        return 1;
+    int last = last_logged_step(f), at = resumed->adam->step;
+    if (last < 0)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s ends in a line cut "
+                 "short; not adding to it", path);
+    else if (last != at)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s ends at step %d, but "
+                 "the run resumed is at step %d; not adding to it", path,
+                 last, at);
+    return last == at;
+}
+static FILE *open_log(const char *path, const Run *resumed, char *error)
 {
     FILE *f = fopen(path, "r");
     if (!f && errno != ENOENT) {
@@ -349,21 +385,16 @@ static FILE *open_log(const char *path, char *error)
                  strerror(errno));
         return NULL;
     }
-    if (f) {
-        char line[sizeof LOG_HEADER] = "";
-        int ours = fgets(line, sizeof line, f)
-                   && strcmp(line, LOG_HEADER) == 0;
+    int append = f && resumed;
+    int ok = !f || log_is_ours(f, path, resumed, error);
+    if (f)
         fclose(f);
-        if (!ours) {
-            snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not "
-                     "a microgpt log; not replacing it", path);
-            return NULL;
-        }
-    }
-    if (!(f = fopen(path, "w")))
+    if (!ok)
+        return NULL;
+    if (!(f = fopen(path, append ? "a" : "w")))
         snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s: %s", path,
                  strerror(errno));
-    else
+    else if (!append)
         fputs(LOG_HEADER, f);
     return f;
 }
@@ -477,7 +508,8 @@ static int train_run(const Settings *s)
            : run_start(c, kind, shape, s->steps, s->lr, s->seed, error);
     FILE *log = NULL;
     int ok = r && checkpoint_can_save(s->out, error)
-             && (!s->log || (log = open_log(s->log, error)));
+             && (!s->log
+                 || (log = open_log(s->log, s->resume ? r : NULL, error)));
     int stopped = 0;
     if (ok) {
         print_start(s, c, r);

@@ -651,11 +651,23 @@ Test(program, the_summary_counts_the_steps_taken, .init = make_dir,
     assert_summary(out, 150, 170, 20, in_dir("b.csv"));
 }
 
+/* That the files at paths a and b hold the same bytes. */
+static void assert_same_file(const char *a, const char *b)
+{
+    size_t n1, n2;
+    unsigned char *x = slurp(a, &n1), *y = slurp(b, &n2);
+    cr_assert(n1 == n2 && memcmp(x, y, n1) == 0, "%s and %s differ", a, b);
+    free(x);
+    free(y);
+}
+
 Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
      .fini = remove_dir)
 {
     /* 40 steps in one go, against 20, a stop, and 20 more resumed in
-     * place: the same checkpoint, byte for byte, and the same log. */
+     * place with the same log: the same checkpoint and the same log,
+     * byte for byte.  A resumed run given a new log starts it with the
+     * header, and writes only its own steps. */
     char command[600];
     int status;
     snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
@@ -663,24 +675,29 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     run(command, &status);
     cr_assert_eq(status, 0);
     snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
-             " --stop-at 20 --out %s/half.ckpt --log %s/a.csv", dir, dir);
+             " --stop-at 20 --out %s/half.ckpt --log %s/half.csv", dir, dir);
     char *out = run(command, &status);
     cr_assert_eq(status, 0);
     cr_assert_not_null(strstr(out, "stopped after step 20 of 40; to go on:"
                                    " microgpt train --resume"), "%s", out);
+    size_t size;
+    unsigned char *b = slurp(in_dir("half.ckpt"), &size);
+    spit(in_dir("early.ckpt"), b, size);
+    free(b);
     snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
-             "names.txt --resume %s/half.ckpt --log %s/b.csv", dir, dir);
+             "names.txt --resume %s/half.ckpt --log %s/half.csv", dir, dir);
     out = run(command, &status);
     cr_assert_eq(status, 0, "%s", out);
     cr_assert_not_null(strstr(out, "trained steps 21 to 40 of 40"));
-    size_t n1, n2;
-    unsigned char *whole = slurp(in_dir("whole.ckpt"), &n1);
-    unsigned char *half = slurp(in_dir("half.ckpt"), &n2);
-    cr_assert(n1 == n2 && memcmp(whole, half, n1) == 0, "same bytes");
-    free(whole);
-    free(half);
-    snprintf(command, sizeof command, "tail -n +2 %s/b.csv | cat %s/a.csv -"
-             " | cmp - %s/whole.csv", dir, dir, dir);
+    assert_same_file(in_dir("half.ckpt"), in_dir("whole.ckpt"));
+    assert_same_file(in_dir("half.csv"), in_dir("whole.csv"));
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/early.ckpt --out %s/new.ckpt --log "
+             "%s/new.csv", dir, dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    snprintf(command, sizeof command, "{ head -n 1 %s/whole.csv; tail -n 20"
+             " %s/whole.csv; } | cmp - %s/new.csv", dir, dir, dir);
     out = run(command, &status);
     cr_assert_eq(status, 0, "logs differ: %s", out);
     snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
@@ -693,6 +710,53 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     out = run(command, &status);
     cr_assert_eq(status, 1);
     cr_assert_not_null(strstr(out, "was trained on other documents"));
+}
+
+Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A run stopped after step 20, with its log: steps 1 to 20.  Resumed,
+     * it may add to no other file: not one that is not a log, not a log
+     * that ends at another step, not one whose last line was cut short
+     * (here, by a byte); and each is kept as it was. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --stop-at 20 --out %s/a.ckpt --log %s/a.csv", dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    size_t size, ten = 0;
+    unsigned char *b = slurp(in_dir("a.csv"), &size);
+    for (int rows = 0; rows < 11; ten++) /* the header and 10 steps */
+        rows += b[ten] == '\n';
+    spit(in_dir("ten.csv"), b, ten);
+    spit(in_dir("cut.csv"), b, size - 1);
+    spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
+    static const struct {
+        const char *log, *says;
+    } cases[] = {
+        {"notes.txt", "notes.txt exists and is not a microgpt log"},
+        {"ten.csv", "ten.csv ends at step 10, but the run resumed is at "
+                    "step 20; not adding to it"},
+        {"cut.csv", "cut.csv ends in a line cut short"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        unsigned char *before = slurp(in_dir(cases[i].log), &size), *after;
+        snprintf(command, sizeof command, MICROGPT " train --data tests/"
+                 "data/names.txt --resume %s/a.ckpt --log %s/%s", dir, dir,
+                 cases[i].log);
+        out = run(command, &status);
+        cr_assert_eq(status, 1, "%s: status %d", cases[i].log, status);
+        cr_assert_not_null(strstr(out, cases[i].says), "%s", out);
+        cr_assert_eq(lines(out), 1, "%s", out);
+        size_t now;
+        after = slurp(in_dir(cases[i].log), &now);
+        cr_assert(now == size && memcmp(before, after, size) == 0, "%s kept",
+                  cases[i].log);
+        free(before);
+        free(after);
+    }
+    free(b);
 }
 
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,
