@@ -219,12 +219,10 @@ int checkpoint_save(const Run *r, const char *path, char *error)
     free(o.bytes);
     return ok;
 }
-static int starts_with_magic(const char *path)
+/* Whether the file f starts with the magic word; closes f. */
+static int starts_with_magic(FILE *f)
 {
     char head[sizeof MAGIC];
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return 0;
     int ok = fread(head, 1, sizeof head, f) == sizeof head
              && memcmp(head, MAGIC, sizeof MAGIC) == 0;
     fclose(f);
@@ -233,14 +231,15 @@ static int starts_with_magic(const char *path)
 
 int checkpoint_can_save(const char *path, char *error)
 {
+    /* Only ENOENT says that nothing is there; a file that cannot be
+       opened may still be somebody's. */
     FILE *f = fopen(path, "rb");
-    if (f) {
-        fclose(f);
-        if (!starts_with_magic(path)) {
-            snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
-                     "microgpt checkpoint; not replacing it", path);
-            return 0;
-        }
+    if (!f && errno != ENOENT)
+        return failed(error, "open", path);
+    if (f && !starts_with_magic(f)) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
+                 "microgpt checkpoint; not replacing it", path);
+        return 0;
     }
     char *tmp = temporary_name(path);
     if (!tmp) {

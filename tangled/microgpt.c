@@ -223,7 +223,8 @@ static const char TRAIN_HELP[] =
 "  --out CHECKPOINT     where to save (default: model.ckpt, or the file\n"
 "                       resumed); a checkpoint there is replaced, any\n"
 "                       other file kept\n"
-"  --log CSV            every step's loss and learning rate\n"
+"  --log CSV            every step's loss and learning rate; a resumed\n"
+"                       run adds its steps to the end of its log\n"
 "  --resume CHECKPOINT  go on with a saved run, with its settings\n"
 "  --stop-at STEP       stop after this step and save; resume later\n"
 "  --engine NAME        how the gradients are found (default: autograd;\n"
@@ -341,53 +342,112 @@ static Run *resume_run(const Settings *s, Corpus *c, char *error)
 }
 static const char LOG_HEADER[] = "step,loss,lr\n";
 
-static FILE *open_log(const char *path, char *error)
+/* The step on the last line of a log read past its header: 0 if there
+   is no line, -1 if the last one was cut short by a failed write. */
+static int last_logged_step(FILE *f)
+{
+    char line[128];
+    int step = 0;
+    while (fgets(line, sizeof line, f))
+        if (sscanf(line, "%d,", &step) != 1 || !strchr(line, '\n'))
+            step = -1;
+    return step;
+}
+
+/* Whether the file f at path is a log that a new run may replace, or
+   that the run resumed may go on with: 1, or 0 with the reason. */
+static int log_is_ours(FILE *f, const char *path, const Run *resumed,
+                       char *error)
+{
+    char line[sizeof LOG_HEADER] = "";
+    if (!fgets(line, sizeof line, f) || strcmp(line, LOG_HEADER) != 0) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
+                 "microgpt log; not replacing it", path);
+        return 0;
+    }
+    if (!resumed)
+        return 1;
+    int last = last_logged_step(f), at = resumed->adam->step;
+    if (last < 0)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s ends in a line cut "
+                 "short; not adding to it", path);
+    else if (last != at)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s ends at step %d, but "
+                 "the run resumed is at step %d; not adding to it", path,
+                 last, at);
+    return last == at;
+}
+static FILE *open_log(const char *path, const Run *resumed, char *error)
 {
     FILE *f = fopen(path, "r");
-    if (f) {
-        char line[sizeof LOG_HEADER] = "";
-        int ours = fgets(line, sizeof line, f)
-                   && strcmp(line, LOG_HEADER) == 0;
-        fclose(f);
-        if (!ours) {
-            snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not "
-                     "a microgpt log; not replacing it", path);
-            return NULL;
-        }
+    if (!f && errno != ENOENT) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot open %s: %s", path,
+                 strerror(errno));
+        return NULL;
     }
-    if (!(f = fopen(path, "w")))
+    int append = f && resumed;
+    int ok = !f || log_is_ours(f, path, resumed, error);
+    if (f)
+        fclose(f);
+    if (!ok)
+        return NULL;
+    if (!(f = fopen(path, append ? "a" : "w")))
         snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s: %s", path,
                  strerror(errno));
-    else
+    else if (!append)
         fputs(LOG_HEADER, f);
     return f;
 }
 enum { LAST_STEPS = 100 };
 
+typedef struct {
+    double loss[LAST_STEPS];  /* this run's loss i at i % LAST_STEPS */
+    int taken;                /* steps taken so far */
+} Recent;
+
+/* The mean of the last LAST_STEPS losses, or of all if there are fewer,
+   summed oldest first; *n gets their count. */
+static double recent_mean(const Recent *k, int *n)
+{
+    *n = k->taken < LAST_STEPS ? k->taken : LAST_STEPS;
+    double sum = 0;
+    for (int i = k->taken - *n; i < k->taken; i++)
+        sum += k->loss[i % LAST_STEPS];
+    return sum / *n;
+}
+
+static void print_summary(const Progress *p, const Adam *a,
+                          const Recent *k)
+{
+    double seconds = now() - p->start;
+    int n;
+    if (k->taken == 0) {  /* stopped before its first step */
+        printf("trained no steps: stopped before step %d of %d\n",
+               a->step + 1, a->num_steps);
+        return;
+    }
+    double mean = recent_mean(k, &n);
+    printf("trained steps %d to %d of %d in %.1f s (%.1f steps/s); mean "
+           "loss of the last %d: %.4f\n", p->first + 1, a->step,
+           a->num_steps, seconds, k->taken / seconds, n, mean);
+}
 static void train_loop(Run *r, const Corpus *c, int stop, FILE *log,
                        const Engine *e)
 {
     Adam *a = r->adam;
     Progress p = progress_start(a->step, stop, a->num_steps);
-    double sum = 0;
-    int from = stop - LAST_STEPS > a->step ? stop - LAST_STEPS : a->step;
+    Recent recent = {{0}, 0};
     void *kept = e->start ? e->start(r) : NULL;
     while (a->step < stop && !interrupted) {
         double lr = adam_lr(a, a->step), loss = e->step(kept, r, c);
         if (log)
             fprintf(log, "%d,%.17g,%.17g\n", a->step, loss, lr);
         progress_show(&p, a->step, a->num_steps, loss, lr);
-        if (a->step > from)
-            sum += loss;
+        recent.loss[recent.taken++ % LAST_STEPS] = loss;
     }
     if (e->stop)
         e->stop(kept, r);
-    double seconds = now() - p.start;
-    int n = a->step - from;
-    printf("trained steps %d to %d of %d in %.1f s (%.1f steps/s); mean "
-           "loss of the last %d: %.4f\n", p.first + 1, a->step,
-           a->num_steps, seconds, (a->step - p.first) / seconds, n,
-           n > 0 ? sum / n : NAN);
+    print_summary(&p, a, &recent);
 }
 static void print_start(const Settings *s, const Corpus *c, const Run *r)
 {
@@ -402,21 +462,41 @@ static void print_start(const Settings *s, const Corpus *c, const Run *r)
     fflush(stdout);
 }
 
-static int finish(const Settings *s, Run *r, FILE *log, char *error)
+/* Closes the log: 1 if every line of it reached the file, else 0 with
+   the reason in error.  A write that failed during the run leaves its
+   mark on the stream, though not its errno. */
+static int close_log(FILE *log, const char *path, char *error)
 {
-    if (log && fclose(log) != 0) {
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s", s->log);
-        return 0;
-    }
-    if (!checkpoint_save(r, s->out, error))
-        return 0;
+    int failed_before = ferror(log), closed = fclose(log) == 0;
+    if (closed && !failed_before)
+        return 1;
+    snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s: %s", path,
+             closed ? "a write failed during the run" : strerror(errno));
+    return 0;
+}
+
+static void print_saved(const Settings *s, const Run *r)
+{
     printf("saved %s\n", s->out);
     int mine = s->data == DEFAULT_DATA;
     if (r->adam->step < r->adam->num_steps)
         printf("stopped after step %d of %d; to go on: microgpt train "
                "--resume %s%s%s\n", r->adam->step, r->adam->num_steps,
                s->out, mine ? "" : " --data ", mine ? "" : s->data);
-    return 1;
+}
+
+static int finish(const Settings *s, Run *r, FILE *log, char *error)
+{
+    char log_error[CHECKPOINT_ERROR_ROOM];
+    int logged = !log || close_log(log, s->log, log_error);
+    int saved = checkpoint_save(r, s->out, error);
+    if (saved)
+        print_saved(s, r);
+    else if (!logged)  /* two failures: a line for each */
+        fprintf(stderr, "microgpt train: %s\n", error);
+    if (!logged)
+        strcpy(error, log_error);
+    return saved && logged;
 }
 static int train_run(const Settings *s)
 {
@@ -428,7 +508,8 @@ static int train_run(const Settings *s)
            : run_start(c, kind, shape, s->steps, s->lr, s->seed, error);
     FILE *log = NULL;
     int ok = r && checkpoint_can_save(s->out, error)
-             && (!s->log || (log = open_log(s->log, error)));
+             && (!s->log
+                 || (log = open_log(s->log, s->resume ? r : NULL, error)));
     int stopped = 0;
     if (ok) {
         print_start(s, c, r);

@@ -4,11 +4,13 @@
  * the files they make go in a fresh directory under /tmp. */
 #define _XOPEN_SOURCE 700 /* popen, mkdtemp, fork, kill */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -569,11 +571,109 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
     free(b);
 }
 
+Test(program, an_out_that_cannot_be_opened_is_refused, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Only ENOENT means that nothing is at --out.  The tests run as root,
+     * which opens a file whatever its mode, so these are paths that no
+     * one can open: one through a regular file (ENOTDIR), and a link to
+     * itself (ELOOP), which a save's rename would have replaced. */
+    spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
+    cr_assert_eq(symlink("loop.ckpt", in_dir("loop.ckpt")), 0);
+    static const struct {
+        const char *name;
+        int error;
+    } cases[] = {{"notes.txt/x.ckpt", ENOTDIR}, {"loop.ckpt", ELOOP}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char command[300], want[300];
+        snprintf(command, sizeof command, MICROGPT " train" NAMES
+                 " --steps 5 --out %s/%s", dir, cases[i].name);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: cannot open %s/%s: "
+                 "%s\n", dir, cases[i].name, strerror(cases[i].error));
+        cr_assert_eq(status, 1, "%s: status %d", cases[i].name, status);
+        cr_assert_str_eq(out, want); /* one line, before any training */
+    }
+    size_t size;
+    unsigned char *b = slurp(in_dir("notes.txt"), &size);
+    cr_assert(size == 5 && memcmp(b, "mine\n", 5) == 0, "notes kept");
+    free(b);
+    char link[64];
+    ssize_t n = readlink(in_dir("loop.ckpt"), link, sizeof link);
+    cr_assert(n == 9 && memcmp(link, "loop.ckpt", 9) == 0, "link kept");
+    cr_assert_neq(access(in_dir("loop.ckpt.tmp"), F_OK), 0);
+}
+
+/* The mean loss of steps first + 1 to last in a log, summed in order. */
+static double logged_mean(const char *log, int first, int last)
+{
+    FILE *f = fopen(log, "r");
+    char header[64];
+    cr_assert(f && fgets(header, sizeof header, f), "%s", log);
+    double sum = 0, loss, lr;
+    int step;
+    while (fscanf(f, "%d,%lf,%lf", &step, &loss, &lr) == 3)
+        if (step > first && step <= last)
+            sum += loss;
+    fclose(f);
+    return sum / (last - first);
+}
+
+/* That out's summary says steps first + 1 to last were trained, and
+ * gives the mean loss of the last n of them as the log has them. */
+static void assert_summary(const char *out, int first, int last, int n,
+                           const char *log)
+{
+    const char *at = strstr(out, "trained steps ");
+    cr_assert_not_null(at, "%s", out);
+    int from, to, count;
+    double mean;
+    cr_assert_eq(sscanf(at, "trained steps %d to %d of %*d in %*f s (%*f "
+                        "steps/s); mean loss of the last %d: %lf", &from,
+                        &to, &count, &mean), 4, "%s", at);
+    cr_assert(from == first + 1 && to == last && count == n, "%s", at);
+    /* printed to 4 decimals: within half of the last, and a rounding */
+    cr_assert_float_eq(mean, logged_mean(log, last - n, last), 5.001e-5);
+}
+
+Test(program, the_summary_counts_the_steps_taken, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Stopped at 150 of 1000: the last 100 are 51 to 150.  Resumed to
+     * 170: this run took 20, 151 to 170, and counts those alone. */
+    char command[300];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps "
+             "1000 --stop-at 150 --out %s/s.ckpt --log %s/a.csv", dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    assert_summary(out, 0, 150, 100, in_dir("a.csv"));
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/s.ckpt --stop-at 170 --log %s/b.csv",
+             dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    assert_summary(out, 150, 170, 20, in_dir("b.csv"));
+}
+
+/* That the files at paths a and b hold the same bytes. */
+static void assert_same_file(const char *a, const char *b)
+{
+    size_t n1, n2;
+    unsigned char *x = slurp(a, &n1), *y = slurp(b, &n2);
+    cr_assert(n1 == n2 && memcmp(x, y, n1) == 0, "%s and %s differ", a, b);
+    free(x);
+    free(y);
+}
+
 Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
      .fini = remove_dir)
 {
     /* 40 steps in one go, against 20, a stop, and 20 more resumed in
-     * place: the same checkpoint, byte for byte, and the same log. */
+     * place with the same log: the same checkpoint and the same log,
+     * byte for byte.  A resumed run given a new log starts it with the
+     * header, and writes only its own steps. */
     char command[600];
     int status;
     snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
@@ -581,24 +681,29 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     run(command, &status);
     cr_assert_eq(status, 0);
     snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
-             " --stop-at 20 --out %s/half.ckpt --log %s/a.csv", dir, dir);
+             " --stop-at 20 --out %s/half.ckpt --log %s/half.csv", dir, dir);
     char *out = run(command, &status);
     cr_assert_eq(status, 0);
     cr_assert_not_null(strstr(out, "stopped after step 20 of 40; to go on:"
                                    " microgpt train --resume"), "%s", out);
+    size_t size;
+    unsigned char *b = slurp(in_dir("half.ckpt"), &size);
+    spit(in_dir("early.ckpt"), b, size);
+    free(b);
     snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
-             "names.txt --resume %s/half.ckpt --log %s/b.csv", dir, dir);
+             "names.txt --resume %s/half.ckpt --log %s/half.csv", dir, dir);
     out = run(command, &status);
     cr_assert_eq(status, 0, "%s", out);
     cr_assert_not_null(strstr(out, "trained steps 21 to 40 of 40"));
-    size_t n1, n2;
-    unsigned char *whole = slurp(in_dir("whole.ckpt"), &n1);
-    unsigned char *half = slurp(in_dir("half.ckpt"), &n2);
-    cr_assert(n1 == n2 && memcmp(whole, half, n1) == 0, "same bytes");
-    free(whole);
-    free(half);
-    snprintf(command, sizeof command, "tail -n +2 %s/b.csv | cat %s/a.csv -"
-             " | cmp - %s/whole.csv", dir, dir, dir);
+    assert_same_file(in_dir("half.ckpt"), in_dir("whole.ckpt"));
+    assert_same_file(in_dir("half.csv"), in_dir("whole.csv"));
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/early.ckpt --out %s/new.ckpt --log "
+             "%s/new.csv", dir, dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    snprintf(command, sizeof command, "{ head -n 1 %s/whole.csv; tail -n 20"
+             " %s/whole.csv; } | cmp - %s/new.csv", dir, dir, dir);
     out = run(command, &status);
     cr_assert_eq(status, 0, "logs differ: %s", out);
     snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
@@ -613,12 +718,60 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     cr_assert_not_null(strstr(out, "was trained on other documents"));
 }
 
+Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A run stopped after step 20, with its log: steps 1 to 20.  Resumed,
+     * it may add to no other file: not one that is not a log, not a log
+     * that ends at another step, not one whose last line was cut short
+     * (here, by a byte); and each is kept as it was. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --stop-at 20 --out %s/a.ckpt --log %s/a.csv", dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    size_t size, ten = 0;
+    unsigned char *b = slurp(in_dir("a.csv"), &size);
+    for (int rows = 0; rows < 11; ten++) /* the header and 10 steps */
+        rows += b[ten] == '\n';
+    spit(in_dir("ten.csv"), b, ten);
+    spit(in_dir("cut.csv"), b, size - 1);
+    spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
+    static const struct {
+        const char *log, *says;
+    } cases[] = {
+        {"notes.txt", "notes.txt exists and is not a microgpt log"},
+        {"ten.csv", "ten.csv ends at step 10, but the run resumed is at "
+                    "step 20; not adding to it"},
+        {"cut.csv", "cut.csv ends in a line cut short"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        unsigned char *before = slurp(in_dir(cases[i].log), &size), *after;
+        snprintf(command, sizeof command, MICROGPT " train --data tests/"
+                 "data/names.txt --resume %s/a.ckpt --log %s/%s", dir, dir,
+                 cases[i].log);
+        out = run(command, &status);
+        cr_assert_eq(status, 1, "%s: status %d", cases[i].log, status);
+        cr_assert_not_null(strstr(out, cases[i].says), "%s", out);
+        cr_assert_eq(lines(out), 1, "%s", out);
+        size_t now;
+        after = slurp(in_dir(cases[i].log), &now);
+        cr_assert(now == size && memcmp(before, after, size) == 0, "%s kept",
+                  cases[i].log);
+        free(before);
+        free(after);
+    }
+    free(b);
+}
+
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      .fini = remove_dir)
 {
     /* Start a long run, wait for its first progress line, interrupt it:
-     * it must finish its step, save, and exit with 130, and the saved
-     * run must hold as many steps as the log. */
+     * it must finish its step, save, and exit with 130, the saved run
+     * must hold as many steps as the log, and the summary must count
+     * the steps taken. */
     int pipe_fd[2];
     cr_assert_eq(pipe(pipe_fd), 0);
     pid_t pid = fork();
@@ -639,8 +792,10 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
         seen = strncmp(line, "step ", 5) == 0;
     cr_assert(seen, "no progress line");
     kill(pid, SIGINT);
+    static char summary[300] = "";
     while (fgets(line, sizeof line, from))
-        ;
+        if (strncmp(line, "trained steps ", 14) == 0)
+            strcpy(summary, line);
     fclose(from);
     int status;
     waitpid(pid, &status, 0);
@@ -655,6 +810,64 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
     cr_assert_eq(r->adam->step, rows);
     cr_assert_eq(r->adam->num_steps, 1000000);
     run_free(r);
+    /* the summary counts the steps taken, not the schedule's last 100 */
+    assert_summary(summary, 0, rows, rows < 100 ? rows : 100,
+                   in_dir("int.csv"));
+}
+
+Test(program, a_log_that_fails_keeps_the_checkpoint, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* /dev/full cannot play a full disk: reading it gives NULs, so it is
+     * refused at the start as not a log.  A limit of 32 KB on the size
+     * of any file the program writes can: 2000 rows of log, at some 45
+     * bytes a row, do not fit, while the checkpoint of a tiny model does:
+     * 27 x 4 (wte) + 16 x 4 (wpe) + 27 x 4 (lm_head) + 4 x 16 (wq, wk,
+     * wv, wo) + 2 x 4 x 16 (fc1, fc2) = 472 parameters, with m and v 24
+     * bytes each, about 11 KB, and under 3 KB of header, generator state
+     * and vocabulary. */
+    int pipe_fd[2];
+    cr_assert_eq(pipe(pipe_fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        struct rlimit limit = {32768, 32768};
+        signal(SIGXFSZ, SIG_IGN); /* then a write past it fails: EFBIG */
+        setrlimit(RLIMIT_FSIZE, &limit);
+        dup2(pipe_fd[1], 1);
+        dup2(pipe_fd[1], 2);
+        close(pipe_fd[0]);
+        execl(MICROGPT, "microgpt", "train", "--tokenizer", "char",
+              "--data", "tests/data/names.txt", "--steps", "2000",
+              "--n-embd", "4", "--n-head", "1", "--out", in_dir("f.ckpt"),
+              "--log", in_dir("f.csv"), (char *)NULL);
+        _exit(127);
+    }
+    close(pipe_fd[1]);
+    static char out[1 << 16];
+    size_t n = 0, got;
+    while ((got = read(pipe_fd[0], out + n, sizeof out - 1 - n)) > 0)
+        n += got;
+    out[n] = '\0';
+    close(pipe_fd[0]);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", out);
+    char error[CHECKPOINT_ERROR_ROOM], want[300];
+    Run *r = checkpoint_load(in_dir("f.ckpt"), error);
+    cr_assert_not_null(r, "%s", error);
+    cr_assert_eq(r->adam->step, 2000);
+    cr_assert_eq(r->model->n_params, 472);
+    run_free(r);
+    /* stdout reaches the pipe when the program ends, stderr at once */
+    snprintf(want, sizeof want, "\nsaved %s/f.ckpt\n", dir);
+    cr_assert_not_null(strstr(out, want), "%s", out);
+    snprintf(want, sizeof want, "microgpt train: cannot write %s/f.csv: ",
+             dir);
+    const char *line = strstr(out, want);
+    cr_assert_not_null(line, "%s", out);
+    cr_assert(line == out || line[-1] == '\n', "%s", out);
+    cr_assert_null(strstr(line + 1, "microgpt train: "), "one line: %s",
+                   out);
 }
 
 Test(program, figures, .init = make_dir, .fini = remove_dir)
