@@ -171,6 +171,14 @@ static void progress_show(Progress *p, int step, int num_steps,
     fputs(p->terminal && !end ? "" : "\n", stdout);
     fflush(stdout);
 }
+
+/* Ends the terminal's line if the run stopped short of its last step,
+   where the line was left open for the next to overwrite. */
+static void progress_end(const Progress *p, int step)
+{
+    if (p->terminal && p->shown > 0 && step != p->last)
+        putchar('\n');
+}
 static volatile sig_atomic_t interrupted;
 
 static void on_interrupt(int sig)
@@ -447,6 +455,7 @@ static void train_loop(Run *r, const Corpus *c, int stop, FILE *log,
     }
     if (e->stop)
         e->stop(kept, r);
+    progress_end(&p, a->step);
     print_summary(&p, a, &recent);
 }
 static void print_start(const Settings *s, const Corpus *c, const Run *r)
