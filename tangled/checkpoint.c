@@ -415,23 +415,28 @@ static Tokenizer *read_vocabulary(In *in, TokenKind kind, int count,
     }
     return t;
 }
-static int read_arrays(In *in, Run *r)
+/* Reads the parameters, m and v into r: NULL, or what is wrong. */
+static const char *read_arrays(In *in, Run *r)
 {
     size_t n = r->model->n_params;
-    int ok = 1;
+    int finite = 1, negative = 0;
     for (size_t i = 0; i < n; i++) {
         r->model->params[i].data = get_f64(in);
-        ok = ok && isfinite(r->model->params[i].data);
+        finite = finite && isfinite(r->model->params[i].data);
     }
     for (size_t i = 0; i < n; i++) {
         r->adam->m[i] = get_f64(in);
-        ok = ok && isfinite(r->adam->m[i]);
+        finite = finite && isfinite(r->adam->m[i]);
     }
     for (size_t i = 0; i < n; i++) {
         r->adam->v[i] = get_f64(in);
-        ok = ok && isfinite(r->adam->v[i]) && r->adam->v[i] >= 0;
+        finite = finite && isfinite(r->adam->v[i]);
+        negative = negative || r->adam->v[i] < 0;
     }
-    return ok && !in->short_read;
+    if (!finite)
+        return "it holds a number that is not finite";
+    return negative ? "its Adam v, a mean of squares, holds a negative "
+                      "number" : NULL;
 }
 static Run *build(In *in, const State *s, Tokenizer *t, const char *path,
                   char *error)
@@ -459,9 +464,10 @@ static Run *build(In *in, const State *s, Tokenizer *t, const char *path,
     r->adam->beta2 = s->beta2;
     r->adam->eps = s->eps;
     r->kv = kv_new(&cfg);
-    if (!read_arrays(in, r)) {
+    const char *why = read_arrays(in, r);
+    if (why) {
         run_free(r);
-        bad(error, path, "it holds a number that is not finite");
+        bad(error, path, why);
         return NULL;
     }
     return r;

@@ -429,6 +429,12 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     reseal(copy, size);
     spit(bad, copy, size);
     assert_refused(bad, "not finite");
+
+    memcpy(copy, b, size);       /* the last v = -1.0: sign, exponent 1023 */
+    memcpy(copy + size - 16, "\0\0\0\0\0\0\xf0\xbf", 8);
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "its Adam v, a mean of squares, holds a negative");
     free(copy);
     free(b);
     values_free();
