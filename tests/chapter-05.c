@@ -613,6 +613,23 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     cr_assert_not_null(strstr(out, "was trained on other documents"));
 }
 
+Test(program, a_foreign_file_is_refused_before_it_is_read,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* /dev/zero never ends, so a loader that read it whole before
+     * looking at it would run out of memory (CAPPED: 32 MB) or time.
+     * Its first eight bytes, zeros, are not the magic word. */
+    char command[300];
+    int status;
+    snprintf(command, sizeof command, CAPPED MICROGPT " train --resume "
+             "/dev/zero --out %s/z.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 1, "status %d: %s", status, out);
+    cr_assert_str_eq(out, "microgpt train: /dev/zero: not a microgpt "
+                          "checkpoint\n");
+    cr_assert_eq(access(in_dir("z.ckpt"), F_OK), -1, "nothing saved");
+}
+
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      .fini = remove_dir)
 {
