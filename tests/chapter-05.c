@@ -613,6 +613,46 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     cr_assert_not_null(strstr(out, "was trained on other documents"));
 }
 
+Test(program, a_resumed_runs_stop_at_is_checked_as_an_option,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A run of 40 steps stopped after step 20 has steps 21 to 40 left.
+     * A --stop-at outside them is a bad option, status 2 as for a new
+     * run, and the checkpoint stays as it was; 21, the first step left,
+     * is taken. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --stop-at 20 --out %s/half.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    size_t n1, n2;
+    unsigned char *before = slurp(in_dir("half.ckpt"), &n1);
+    const char *stops[] = {"20", "41", "1"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(command, sizeof command, MICROGPT " train --data tests/"
+                 "data/names.txt --resume %s/half.ckpt --stop-at %s", dir,
+                 stops[i]);
+        out = run(command, &status);
+        cr_assert_eq(status, 2, "--stop-at %s: %d %s", stops[i], status,
+                     out);
+        cr_assert_not_null(strstr(out, "half.ckpt is at step 20 of 40, so "
+                                       "--stop-at must be from 21 to 40\n"),
+                           "%s", out);
+        cr_assert_eq(lines(out), 1, "%s", out);
+    }
+    unsigned char *after = slurp(in_dir("half.ckpt"), &n2);
+    cr_assert(n1 == n2 && memcmp(before, after, n1) == 0, "left alone");
+    free(before);
+    free(after);
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/half.ckpt --stop-at 21", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "trained steps 21 to 21 of 40"), "%s",
+                       out);
+}
+
 Test(program, a_foreign_file_is_refused_before_it_is_read,
      .init = make_dir, .fini = remove_dir)
 {
