@@ -624,8 +624,9 @@ static int eval_command(int argc, char **argv)
     char error[CHECKPOINT_ERROR_ROOM];
     Run *r = checkpoint_load(s->model, error);
     Corpus *c = r ? corpus_load(data, error) : NULL;
-    if (!c) {
+    if (!c || !trained_on(r, s->model, c, data, error)) {
         fprintf(stderr, "microgpt eval: %s\n", error);
+        corpus_free(c);
         run_free(r);
         return 1;
     }
