@@ -582,12 +582,13 @@ static int sample_command(int argc, char **argv)
         return 1;
     }
     settle_stream(r, s, opts, n);
-    char **texts = sample_documents(r->model, r->kv, r->tokenizer,
-                                    &r->rng, s->temperature, ids,
-                                    n_prompt, s->count);
-    for (int i = 0; i < s->count; i++)
-        puts(texts[i]);
-    free_documents(texts, s->count);
+    for (int i = 0; i < s->count; i++) {
+        char **text = sample_documents(r->model, r->kv, r->tokenizer,
+                                       &r->rng, s->temperature, ids,
+                                       n_prompt, 1);
+        puts(text[0]);
+        free_documents(text, 1);
+    }
     run_free(r);
     values_free();
     return 0;

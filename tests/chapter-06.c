@@ -282,6 +282,34 @@ Test(program, eval_judges_only_against_the_models_corpus,
     cr_assert_not_null(strstr(out, "5 samples at temperature 0.5:\n"));
 }
 
+Test(program, a_sample_costs_its_text_not_the_block, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A document of a whole block of the longest tokens could take
+     * 16 * (1000 + 1) + 1 = 16,017 bytes; 4000 samples held at that size
+     * would need 64 MB, twice what CAPPED allows.  Names of a few bytes
+     * each fit many times over, whether sample writes them or eval keeps
+     * them to judge.  What sample writes is what it wrote before: the
+     * original's 20 samples come first. */
+    train_names();
+    char command[400];
+    int status;
+    snprintf(command, sizeof command, CAPPED MICROGPT " sample --model "
+             "%s/n.ckpt --count 4000 > %s/s.txt", dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%d: %s", status, out);
+    snprintf(command, sizeof command, "wc -l < %s/s.txt; head -n 20 "
+             "%s/s.txt | cmp - tests/data/names-samples.txt", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(atoi(out), 4000, "%s", out);
+    snprintf(command, sizeof command, CAPPED MICROGPT " eval --model "
+             "%s/n.ckpt --data tests/data/names.txt --count 4000", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%d: %s", status, out);
+    cr_assert_not_null(strstr(out, "4000 samples at temperature 0.5:\n"));
+}
+
 Test(program, figures, .init = make_dir, .fini = remove_dir)
 {
     /* sample-demo on the names model: its parity figure must set the
