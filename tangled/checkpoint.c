@@ -1,5 +1,5 @@
 /* checkpoint.c: saving and loading runs; see checkpoint.h. */
-#define _POSIX_C_SOURCE 200809L  /* open, fdopen, fsync, unlink */
+#define _POSIX_C_SOURCE 200809L  /* open, fdopen, fsync, unlink, fstat */
 #include "checkpoint.h"
 
 #include <errno.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -259,51 +260,49 @@ int checkpoint_can_save(const char *path, char *error)
     free(tmp);
     return ok;
 }
-static unsigned char *read_whole(const char *path, size_t *size,
-                                 char *error)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) {
-        failed(error, "open", path);
-        return NULL;
-    }
-    size_t cap = 1 << 16, len = 0, got;
-    unsigned char *b = malloc(cap);
-    while (b && (got = fread(b + len, 1, cap - len, f)) > 0)
-        if ((len += got) == cap) {
-            unsigned char *bigger = realloc(b, cap *= 2);
-            if (!bigger)
-                free(b);
-            b = bigger;
-        }
-    int bad = ferror(f);
-    fclose(f);
-    if (!b || bad) {
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot read %s: %s", path,
-                 b ? "read error" : "out of memory");
-        free(b);
-        return NULL;
-    }
-    *size = len;
-    return b;
-}
+enum { HEADER = SIZE_AT + 8 };  /* the magic word, the version, the size */
+
 static int bad(char *error, const char *path, const char *why)
 {
     snprintf(error, CHECKPOINT_ERROR_ROOM, "%s: %s", path, why);
     return 0;
 }
 
-static int check_outside(const unsigned char *b, size_t size,
-                         const char *path, char *error)
+/* The size of the open file f, or -1 if the system does not know it
+   beforehand (a pipe, a device). */
+static long long real_size(FILE *f)
+{
+    struct stat st;
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode))
+        return -1;
+    return (long long)st.st_size;
+}
+static int check_size(uint64_t size, uint64_t written, const char *path,
+                      char *error)
 {
     char why[200];
-    In in = {b, size, 0};
+    if (size < written)
+        snprintf(why, sizeof why, "truncated: %llu of its %llu bytes",
+                 (unsigned long long)size, (unsigned long long)written);
+    else
+        snprintf(why, sizeof why, "corrupted: longer than the %llu bytes "
+                 "it states", (unsigned long long)written);
+    return size == written || bad(error, path, why);
+}
+/* Checks the len bytes read from the front of a file of real bytes (-1:
+   not known); *written gets the size the header states. */
+static int check_header(const unsigned char *head, size_t len,
+                        long long real, uint64_t *written,
+                        const char *path, char *error)
+{
+    char why[200];
+    In in = {head, len, 0};
     char magic[sizeof MAGIC];
     get(&in, magic, sizeof magic);
     if (in.short_read || memcmp(magic, MAGIC, sizeof MAGIC) != 0)
         return bad(error, path, "not a microgpt checkpoint");
     uint32_t version = get_u32(&in);
-    uint64_t written = get_u64(&in);
+    *written = get_u64(&in);
     if (in.short_read)
         return bad(error, path, "truncated: it ends inside its header");
     if (version != CHECKPOINT_VERSION) {
@@ -312,13 +311,51 @@ static int check_outside(const unsigned char *b, size_t size,
                  CHECKPOINT_VERSION);
         return bad(error, path, why);
     }
-    if (size < written) {
-        snprintf(why, sizeof why, "truncated: %zu of its %llu bytes", size,
-                 (unsigned long long)written);
-        return bad(error, path, why);
+    if (real >= 0 && !check_size((uint64_t)real, *written, path, error))
+        return 0;
+    if (*written < HEADER + 8 || *written > SIZE_MAX - 1)
+        return bad(error, path, "corrupted: the size it states is "
+                                "impossible");
+    return 1;
+}
+/* The file at path, whole, in *size bytes, once its header has passed;
+   else NULL, with the reason in error[CHECKPOINT_ERROR_ROOM]. */
+static unsigned char *read_checkpoint(const char *path, size_t *size,
+                                      char *error)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        failed(error, "open", path);
+        return NULL;
     }
+    unsigned char head[HEADER];
+    uint64_t written = 0;
+    size_t len = fread(head, 1, HEADER, f);
+    int ok = ferror(f) ? failed(error, "read", path)
+             : check_header(head, len, real_size(f), &written, path, error);
+    unsigned char *b = ok ? malloc(written + 1) : NULL;
+    if (ok && !b)
+        bad(error, path, "too large to read: out of memory");
+    if (b) {
+        memcpy(b, head, HEADER);
+        *size = HEADER + fread(b + HEADER, 1, written + 1 - HEADER, f);
+    }
+    if (b && ferror(f)) {
+        failed(error, "read", path);
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    return b;
+}
+static int check_whole(const unsigned char *b, size_t size,
+                       const char *path, char *error)
+{
+    In header = {b + SIZE_AT, 8, 0};
+    if (!check_size(size, get_u64(&header), path, error))
+        return 0;
     In end = {b + size - 8, 8, 0};
-    if (size != written || get_u64(&end) != fnv1a(FNV_START, b, size - 8))
+    if (get_u64(&end) != fnv1a(FNV_START, b, size - 8))
         return bad(error, path, "corrupted: its checksum does not match "
                                 "its contents");
     return 1;
@@ -335,7 +372,7 @@ typedef struct {
 static const char *read_state(In *in, State *s)
 {
     char magic[sizeof MAGIC];
-    get(in, magic, sizeof magic);  /* these three check_outside checked */
+    get(in, magic, sizeof magic);  /* these three check_header checked */
     get_u32(in);
     get_u64(in);
     uint32_t f[6];
@@ -414,23 +451,28 @@ static Tokenizer *read_vocabulary(In *in, TokenKind kind, int count,
     }
     return t;
 }
-static int read_arrays(In *in, Run *r)
+/* Reads the parameters, m and v into r: NULL, or what is wrong. */
+static const char *read_arrays(In *in, Run *r)
 {
     size_t n = r->model->n_params;
-    int ok = 1;
+    int finite = 1, negative = 0;
     for (size_t i = 0; i < n; i++) {
         r->model->params[i].data = get_f64(in);
-        ok = ok && isfinite(r->model->params[i].data);
+        finite = finite && isfinite(r->model->params[i].data);
     }
     for (size_t i = 0; i < n; i++) {
         r->adam->m[i] = get_f64(in);
-        ok = ok && isfinite(r->adam->m[i]);
+        finite = finite && isfinite(r->adam->m[i]);
     }
     for (size_t i = 0; i < n; i++) {
         r->adam->v[i] = get_f64(in);
-        ok = ok && isfinite(r->adam->v[i]) && r->adam->v[i] >= 0;
+        finite = finite && isfinite(r->adam->v[i]);
+        negative = negative || r->adam->v[i] < 0;
     }
-    return ok && !in->short_read;
+    if (!finite)
+        return "it holds a number that is not finite";
+    return negative ? "its Adam v, a mean of squares, holds a negative "
+                      "number" : NULL;
 }
 static Run *build(In *in, const State *s, Tokenizer *t, const char *path,
                   char *error)
@@ -458,9 +500,10 @@ static Run *build(In *in, const State *s, Tokenizer *t, const char *path,
     r->adam->beta2 = s->beta2;
     r->adam->eps = s->eps;
     r->kv = kv_new(&cfg);
-    if (!read_arrays(in, r)) {
+    const char *why = read_arrays(in, r);
+    if (why) {
         run_free(r);
-        bad(error, path, "it holds a number that is not finite");
+        bad(error, path, why);
         return NULL;
     }
     return r;
@@ -469,8 +512,8 @@ static Run *build(In *in, const State *s, Tokenizer *t, const char *path,
 Run *checkpoint_load(const char *path, char *error)
 {
     size_t size;
-    unsigned char *b = read_whole(path, &size, error);
-    if (!b || !check_outside(b, size, path, error)) {
+    unsigned char *b = read_checkpoint(path, &size, error);
+    if (!b || !check_whole(b, size, path, error)) {
         free(b);
         return NULL;
     }

@@ -311,33 +311,33 @@ static const char *check_settings(Settings *s, const Option *opts, int n)
                  "step, %d", s->stop_at, s->steps);
     return problem || s->stop_at > s->steps ? why : NULL;
 }
-static const char *cannot_resume(const Settings *s, const Corpus *c,
-                                 const Run *r)
+/* Whether r, loaded from model, was trained on c, loaded from data and
+   not yet shuffled; if not, says so in error[CHECKPOINT_ERROR_ROOM],
+   naming both files. */
+static int trained_on(const Run *r, const char *model, const Corpus *c,
+                      const char *data, char *error)
 {
-    static char why[200];
-    const Adam *a = r->adam;
-    if (r->corpus != corpus_fingerprint(c))
-        snprintf(why, sizeof why, "was trained on other documents than "
-                 "those of %s", s->data);
-    else if (a->step >= a->num_steps)
-        snprintf(why, sizeof why, "has finished all %d steps of its "
-                 "schedule", a->num_steps);
-    else if (s->stop_at && (s->stop_at <= a->step
-                            || s->stop_at > a->num_steps))
-        snprintf(why, sizeof why, "is at step %d of %d, so --stop-at "
-                 "must be from %d to %d", a->step, a->num_steps,
-                 a->step + 1, a->num_steps);
-    else
-        return NULL;
-    return why;
+    if (r->corpus == corpus_fingerprint(c))
+        return 1;
+    snprintf(error, CHECKPOINT_ERROR_ROOM, "%s was trained on other "
+             "documents than those of %s", model, data);
+    return 0;
+}
+
+static int unfinished(const Run *r, const char *path, char *error)
+{
+    if (r->adam->step < r->adam->num_steps)
+        return 1;
+    snprintf(error, CHECKPOINT_ERROR_ROOM, "%s has finished all %d steps "
+             "of its schedule", path, r->adam->num_steps);
+    return 0;
 }
 
 static Run *resume_run(const Settings *s, Corpus *c, char *error)
 {
     Run *r = checkpoint_load(s->resume, error);
-    const char *why = r ? cannot_resume(s, c, r) : NULL;
-    if (why) {
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s %s", s->resume, why);
+    if (r && !(trained_on(r, s->resume, c, s->data, error)
+               && unfinished(r, s->resume, error))) {
         run_free(r);
         return NULL;
     }
@@ -347,6 +347,16 @@ static Run *resume_run(const Settings *s, Corpus *c, char *error)
         shuffle_documents(c, &order);
     }
     return r;
+}
+static int stop_at_fits(const Settings *s, const Run *r, char *error)
+{
+    const Adam *a = r->adam;
+    if (!s->stop_at || (s->stop_at > a->step && s->stop_at <= a->num_steps))
+        return 1;
+    snprintf(error, CHECKPOINT_ERROR_ROOM, "%s is at step %d of %d, so "
+             "--stop-at must be from %d to %d", s->resume, a->step,
+             a->num_steps, a->step + 1, a->num_steps);
+    return 0;
 }
 static const char LOG_HEADER[] = "step,loss,lr\n";
 
@@ -515,8 +525,9 @@ static int train_run(const Settings *s)
     Config shape = {0, s->n_embd, s->n_head, s->n_layer, s->block_size};
     Run *r = !c ? NULL : s->resume ? resume_run(s, c, error)
            : run_start(c, kind, shape, s->steps, s->lr, s->seed, error);
+    int bad_stop = r && s->resume && !stop_at_fits(s, r, error);
     FILE *log = NULL;
-    int ok = r && checkpoint_can_save(s->out, error)
+    int ok = r && !bad_stop && checkpoint_can_save(s->out, error)
              && (!s->log
                  || (log = open_log(s->log, s->resume ? r : NULL, error)));
     int stopped = 0;
@@ -533,7 +544,7 @@ static int train_run(const Settings *s)
     run_free(r);
     corpus_free(c);
     values_free();
-    return !ok ? 1 : stopped ? 130 : 0;
+    return bad_stop ? 2 : !ok ? 1 : stopped ? 130 : 0;
 }
 static int train_command(int argc, char **argv)
 {
@@ -661,12 +672,13 @@ static int sample_command(int argc, char **argv)
         return 1;
     }
     settle_stream(r, s, opts, n);
-    char **texts = sample_documents(r->model, r->kv, r->tokenizer,
-                                    &r->rng, s->temperature, ids,
-                                    n_prompt, s->count);
-    for (int i = 0; i < s->count; i++)
-        puts(texts[i]);
-    free_documents(texts, s->count);
+    for (int i = 0; i < s->count; i++) {
+        char **text = sample_documents(r->model, r->kv, r->tokenizer,
+                                       &r->rng, s->temperature, ids,
+                                       n_prompt, 1);
+        puts(text[0]);
+        free_documents(text, 1);
+    }
     run_free(r);
     values_free();
     return 0;
@@ -703,8 +715,9 @@ static int eval_command(int argc, char **argv)
     char error[CHECKPOINT_ERROR_ROOM];
     Run *r = checkpoint_load(s->model, error);
     Corpus *c = r ? corpus_load(data, error) : NULL;
-    if (!c) {
+    if (!c || !trained_on(r, s->model, c, data, error)) {
         fprintf(stderr, "microgpt eval: %s\n", error);
+        corpus_free(c);
         run_free(r);
         return 1;
     }

@@ -73,13 +73,16 @@ char **sample_documents(Model *m, KVCache *kv, const Tokenizer *t,
     int block = m->cfg.block_size;
     size_t room = (size_t)block * (CORPUS_MAX_LINE + 1) + 1;
     char **docs = checked(malloc(((size_t)count + 1) * sizeof *docs));
+    char *text = checked(malloc(room));
     int *out = checked(malloc(block * sizeof *out));
     for (int i = 0; i < count; i++) {
         int n = sample_tokens(m, kv, rng, T, prompt, n_prompt, out);
-        docs[i] = checked(malloc(room));
-        tokenizer_decode(t, out, n, docs[i], room);
+        tokenizer_decode(t, out, n, text, room);
+        size_t len = strlen(text) + 1;
+        docs[i] = memcpy(checked(malloc(len)), text, len);
     }
     free(out);
+    free(text);
     return docs;
 }
 

@@ -437,6 +437,12 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     reseal(copy, size);
     spit(bad, copy, size);
     assert_refused(bad, "not finite");
+
+    memcpy(copy, b, size);       /* the last v = -1.0: sign, exponent 1023 */
+    memcpy(copy + size - 16, "\0\0\0\0\0\0\xf0\xbf", 8);
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "its Adam v, a mean of squares, holds a negative");
     free(copy);
     free(b);
     values_free();
@@ -763,6 +769,63 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
         free(after);
     }
     free(b);
+}
+
+Test(program, a_resumed_runs_stop_at_is_checked_as_an_option,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A run of 40 steps stopped after step 20 has steps 21 to 40 left.
+     * A --stop-at outside them is a bad option, status 2 as for a new
+     * run, and the checkpoint stays as it was; 21, the first step left,
+     * is taken. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
+             " --stop-at 20 --out %s/half.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    size_t n1, n2;
+    unsigned char *before = slurp(in_dir("half.ckpt"), &n1);
+    const char *stops[] = {"20", "41", "1"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(command, sizeof command, MICROGPT " train --data tests/"
+                 "data/names.txt --resume %s/half.ckpt --stop-at %s", dir,
+                 stops[i]);
+        out = run(command, &status);
+        cr_assert_eq(status, 2, "--stop-at %s: %d %s", stops[i], status,
+                     out);
+        cr_assert_not_null(strstr(out, "half.ckpt is at step 20 of 40, so "
+                                       "--stop-at must be from 21 to 40\n"),
+                           "%s", out);
+        cr_assert_eq(lines(out), 1, "%s", out);
+    }
+    unsigned char *after = slurp(in_dir("half.ckpt"), &n2);
+    cr_assert(n1 == n2 && memcmp(before, after, n1) == 0, "left alone");
+    free(before);
+    free(after);
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/half.ckpt --stop-at 21", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "trained steps 21 to 21 of 40"), "%s",
+                       out);
+}
+
+Test(program, a_foreign_file_is_refused_before_it_is_read,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* /dev/zero never ends, so a loader that read it whole before
+     * looking at it would run out of memory (CAPPED: 32 MB) or time.
+     * Its first eight bytes, zeros, are not the magic word. */
+    char command[300];
+    int status;
+    snprintf(command, sizeof command, CAPPED MICROGPT " train --resume "
+             "/dev/zero --out %s/z.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 1, "status %d: %s", status, out);
+    cr_assert_str_eq(out, "microgpt train: /dev/zero: not a microgpt "
+                          "checkpoint\n");
+    cr_assert_eq(access(in_dir("z.ckpt"), F_OK), -1, "nothing saved");
 }
 
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,

@@ -242,6 +242,74 @@ Test(program, eval_reports_the_shares, .init = make_dir,
     cr_assert(novel > 0 && novel < 100 && distinct > 0 && distinct <= 100);
 }
 
+/* eval of the test directory's few.ckpt, with args, must be refused in
+ * one line: the model was not trained on data. */
+static void assert_other_corpus(const char *args, const char *data)
+{
+    char command[400], want[400];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " eval --model %s/few.ckpt"
+             " --count 5%s", dir, args);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 1, "%s: %d %s", args, status, out);
+    snprintf(want, sizeof want, "microgpt eval: %s/few.ckpt was trained on "
+             "other documents than those of %s\n", dir, data);
+    cr_assert_str_eq(out, want);
+}
+
+Test(program, eval_judges_only_against_the_models_corpus,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A model of names, judged against the bundled sentences, would be
+     * 100% novel: no name is a sentence.  eval must refuse, status 1; and
+     * the same for the names without their last line.  A copy of the
+     * names elsewhere is the same corpus. */
+    char command[400], args[300];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train --tokenizer char "
+             "--data tests/data/names.txt --steps 5 --out %s/few.ckpt; "
+             "head -n -1 tests/data/names.txt > %s/fewer.txt; "
+             "cp tests/data/names.txt %s/copy.txt", dir, dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    assert_other_corpus("", "data/sentences.txt");
+    snprintf(args, sizeof args, " --data %s", in_dir("fewer.txt"));
+    assert_other_corpus(args, in_dir("fewer.txt"));
+    snprintf(command, sizeof command, MICROGPT " eval --model %s/few.ckpt "
+             "--count 5 --data %s/copy.txt", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "5 samples at temperature 0.5:\n"));
+}
+
+Test(program, a_sample_costs_its_text_not_the_block, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A document of a whole block of the longest tokens could take
+     * 16 * (1000 + 1) + 1 = 16,017 bytes; 4000 samples held at that size
+     * would need 64 MB, twice what CAPPED allows.  Names of a few bytes
+     * each fit many times over, whether sample writes them or eval keeps
+     * them to judge.  What sample writes is what it wrote before: the
+     * original's 20 samples come first. */
+    train_names();
+    char command[400];
+    int status;
+    snprintf(command, sizeof command, CAPPED MICROGPT " sample --model "
+             "%s/n.ckpt --count 4000 > %s/s.txt", dir, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%d: %s", status, out);
+    snprintf(command, sizeof command, "wc -l < %s/s.txt; head -n 20 "
+             "%s/s.txt | cmp - tests/data/names-samples.txt", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(atoi(out), 4000, "%s", out);
+    snprintf(command, sizeof command, CAPPED MICROGPT " eval --model "
+             "%s/n.ckpt --data tests/data/names.txt --count 4000", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%d: %s", status, out);
+    cr_assert_not_null(strstr(out, "4000 samples at temperature 0.5:\n"));
+}
+
 Test(program, figures, .init = make_dir, .fini = remove_dir)
 {
     /* sample-demo on the names model: its parity figure must set the
