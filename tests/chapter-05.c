@@ -828,6 +828,34 @@ Test(program, a_foreign_file_is_refused_before_it_is_read,
     cr_assert_eq(access(in_dir("z.ckpt"), F_OK), -1, "nothing saved");
 }
 
+/* Starts the program with argv (argv[0] "microgpt", NULL at the end),
+ * its standard output, and its errors too if also_errors, into a pipe
+ * whose reading end is *from; with file_limit > 0, no file it writes may
+ * grow past that many bytes (a write past it fails with EFBIG). */
+static pid_t start_program(char *const argv[], int also_errors,
+                           rlim_t file_limit, int *from)
+{
+    int pipe_fd[2];
+    cr_assert_eq(pipe(pipe_fd), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        if (file_limit > 0) {
+            struct rlimit limit = {file_limit, file_limit};
+            signal(SIGXFSZ, SIG_IGN);
+            setrlimit(RLIMIT_FSIZE, &limit);
+        }
+        dup2(pipe_fd[1], 1);
+        if (also_errors)
+            dup2(pipe_fd[1], 2);
+        close(pipe_fd[0]);
+        execv(MICROGPT, argv);
+        _exit(127);
+    }
+    close(pipe_fd[1]);
+    *from = pipe_fd[0];
+    return pid;
+}
+
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      .fini = remove_dir)
 {
@@ -835,20 +863,14 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      * it must finish its step, save, and exit with 130, the saved run
      * must hold as many steps as the log, and the summary must count
      * the steps taken. */
-    int pipe_fd[2];
-    cr_assert_eq(pipe(pipe_fd), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        dup2(pipe_fd[1], 1);
-        close(pipe_fd[0]);
-        execl(MICROGPT, "microgpt", "train", "--tokenizer", "char",
-              "--data", "tests/data/names.txt", "--steps", "1000000",
-              "--out", in_dir("int.ckpt"), "--log", in_dir("int.csv"),
-              (char *)NULL);
-        _exit(127);
-    }
-    close(pipe_fd[1]);
-    FILE *from = fdopen(pipe_fd[0], "r");
+    char ckpt[300], csv[300];
+    strcpy(ckpt, in_dir("int.ckpt")), strcpy(csv, in_dir("int.csv"));
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--steps", "1000000", "--out",
+                    ckpt, "--log", csv, NULL};
+    int fd;
+    pid_t pid = start_program(argv, 0, 0, &fd);
+    FILE *from = fdopen(fd, "r");
     char line[300];
     int seen = 0;
     while (!seen && fgets(line, sizeof line, from))
@@ -889,29 +911,20 @@ Test(program, a_log_that_fails_keeps_the_checkpoint, .init = make_dir,
      * wv, wo) + 2 x 4 x 16 (fc1, fc2) = 472 parameters, with m and v 24
      * bytes each, about 11 KB, and under 3 KB of header, generator state
      * and vocabulary. */
-    int pipe_fd[2];
-    cr_assert_eq(pipe(pipe_fd), 0);
-    pid_t pid = fork();
-    if (pid == 0) {
-        struct rlimit limit = {32768, 32768};
-        signal(SIGXFSZ, SIG_IGN); /* then a write past it fails: EFBIG */
-        setrlimit(RLIMIT_FSIZE, &limit);
-        dup2(pipe_fd[1], 1);
-        dup2(pipe_fd[1], 2);
-        close(pipe_fd[0]);
-        execl(MICROGPT, "microgpt", "train", "--tokenizer", "char",
-              "--data", "tests/data/names.txt", "--steps", "2000",
-              "--n-embd", "4", "--n-head", "1", "--out", in_dir("f.ckpt"),
-              "--log", in_dir("f.csv"), (char *)NULL);
-        _exit(127);
-    }
-    close(pipe_fd[1]);
+    char ckpt[300], csv[300];
+    strcpy(ckpt, in_dir("f.ckpt")), strcpy(csv, in_dir("f.csv"));
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--steps", "2000", "--n-embd",
+                    "4", "--n-head", "1", "--out", ckpt, "--log", csv,
+                    NULL};
+    int fd;
+    pid_t pid = start_program(argv, 1, 32768, &fd);
     static char out[1 << 16];
     size_t n = 0, got;
-    while ((got = read(pipe_fd[0], out + n, sizeof out - 1 - n)) > 0)
+    while ((got = read(fd, out + n, sizeof out - 1 - n)) > 0)
         n += got;
     out[n] = '\0';
-    close(pipe_fd[0]);
+    close(fd);
     int status;
     waitpid(pid, &status, 0);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", out);
