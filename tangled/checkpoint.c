@@ -174,7 +174,7 @@ static int failed(char *error, const char *what, const char *path)
     return 0;
 }
 
-static char *temporary_name(const char *path)
+char *checkpoint_temporary_name(const char *path)
 {
     char *tmp = malloc(strlen(path) + sizeof ".tmp");
     if (tmp)
@@ -205,7 +205,7 @@ int checkpoint_save(const Run *r, const char *path, char *error)
 {
     Out o = {0};
     put_run(&o, r);
-    char *tmp = temporary_name(path);
+    char *tmp = checkpoint_temporary_name(path);
     int ok = 0;
     if (o.failed || !tmp)
         snprintf(error, CHECKPOINT_ERROR_ROOM, "out of memory");
@@ -220,6 +220,26 @@ int checkpoint_save(const Run *r, const char *path, char *error)
     free(o.bytes);
     return ok;
 }
+int open_to_replace(const char *path, FILE **f, char *error)
+{
+    *f = NULL;
+    int fd = open(path, O_RDONLY | O_NONBLOCK);  /* a pipe: no waiting */
+    if (fd < 0)
+        return errno == ENOENT || failed(error, "open", path);
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
+                 "regular file; not replacing it", path);
+        return 0;
+    }
+    if (!(*f = fdopen(fd, "rb"))) {
+        close(fd);
+        return failed(error, "open", path);
+    }
+    return 1;
+}
+
 /* Whether the file f starts with the magic word; closes f. */
 static int starts_with_magic(FILE *f)
 {
@@ -232,17 +252,15 @@ static int starts_with_magic(FILE *f)
 
 int checkpoint_can_save(const char *path, char *error)
 {
-    /* Only ENOENT says that nothing is there; a file that cannot be
-       opened may still be somebody's. */
-    FILE *f = fopen(path, "rb");
-    if (!f && errno != ENOENT)
-        return failed(error, "open", path);
+    FILE *f;
+    if (!open_to_replace(path, &f, error))
+        return 0;
     if (f && !starts_with_magic(f)) {
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
                  "microgpt checkpoint; not replacing it", path);
         return 0;
     }
-    char *tmp = temporary_name(path);
+    char *tmp = checkpoint_temporary_name(path);
     if (!tmp) {
         snprintf(error, CHECKPOINT_ERROR_ROOM, "out of memory");
         return 0;

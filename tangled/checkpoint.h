@@ -2,6 +2,8 @@
 #ifndef CHECKPOINT_H
 #define CHECKPOINT_H
 
+#include <stdio.h>
+
 #include "train.h"
 
 enum { CHECKPOINT_VERSION = 1, CHECKPOINT_ERROR_ROOM = 600 };
@@ -20,5 +22,16 @@ Run *checkpoint_load(const char *path, char *error);
    a checkpoint (to be replaced), and its directory can be written.
    Returns 1, or 0 with the reason in error[CHECKPOINT_ERROR_ROOM]. */
 int checkpoint_can_save(const char *path, char *error);
+
+/* Opens what is at path, to see whether it may be replaced: 1 with *f
+   NULL if nothing is there, 1 with *f open to read if a regular file
+   is; 0, with the reason in error[CHECKPOINT_ERROR_ROOM], if something
+   is there that cannot be opened or is no regular file (a named pipe,
+   a device, a directory). */
+int open_to_replace(const char *path, FILE **f, char *error);
+
+/* The name of the file a save to path goes through (path + ".tmp"),
+   allocated; NULL if memory runs out. */
+char *checkpoint_temporary_name(const char *path);
 
 #endif

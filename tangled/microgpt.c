@@ -397,12 +397,9 @@ static int log_is_ours(FILE *f, const char *path, const Run *resumed,
 }
 static FILE *open_log(const char *path, const Run *resumed, char *error)
 {
-    FILE *f = fopen(path, "r");
-    if (!f && errno != ENOENT) {
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot open %s: %s", path,
-                 strerror(errno));
+    FILE *f;
+    if (!open_to_replace(path, &f, error))
         return NULL;
-    }
     int append = f && resumed;
     int ok = !f || log_is_ours(f, path, resumed, error);
     if (f)

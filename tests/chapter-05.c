@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -609,6 +610,37 @@ Test(program, an_out_that_cannot_be_opened_is_refused, .init = make_dir,
     ssize_t n = readlink(in_dir("loop.ckpt"), link, sizeof link);
     cr_assert(n == 9 && memcmp(link, "loop.ckpt", 9) == 0, "link kept");
     cr_assert_neq(access(in_dir("loop.ckpt.tmp"), F_OK), 0);
+}
+
+Test(program, only_a_regular_file_is_looked_into, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A named pipe at --out or --log would hold a reading open until a
+     * writer came, and a directory is no file of ours: each is refused
+     * at once, in one line, and left where it was.  (CAPPED's time limit
+     * turns a hang into a failure.) */
+    cr_assert_eq(mkfifo(in_dir("pipe"), 0600), 0);
+    cr_assert_eq(mkdir(in_dir("folder"), 0700), 0);
+    const char *options[] = {"--out %s/pipe", "--log %s/pipe",
+                             "--out %s/folder", "--log %s/folder"};
+    for (size_t i = 0; i < 4; i++) {
+        char option[300], command[900], want[400];
+        snprintf(option, sizeof option, options[i], dir);
+        int log = strncmp(option, "--log", 5) == 0;
+        snprintf(command, sizeof command, CAPPED MICROGPT " train" NAMES
+                 " --steps 5 %s%s%s%s", option, log ? " --out " : "",
+                 log ? dir : "", log ? "/x.ckpt" : "");
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: %s exists and is not "
+                 "a regular file; not replacing it\n", option + 6);
+        cr_assert_eq(status, 1, "%s: status %d: %s", option, status, out);
+        cr_assert_str_eq(out, want);
+    }
+    struct stat st;
+    cr_assert(stat(in_dir("pipe"), &st) == 0 && S_ISFIFO(st.st_mode));
+    cr_assert(stat(in_dir("folder"), &st) == 0 && S_ISDIR(st.st_mode));
+    cr_assert_neq(access(in_dir("x.ckpt"), F_OK), 0, "nothing saved");
 }
 
 /* The mean loss of steps first + 1 to last in a log, summed in order. */
