@@ -281,6 +281,14 @@ static const char *engine_names(void)
                          i ? ", " : "", ENGINES[i]->name);
     return names;
 }
+/* Whether log names the checkpoint out or its temporary file. */
+static int log_is_out(const char *log, const char *out)
+{
+    char *tmp = checkpoint_temporary_name(out);
+    int same = strcmp(log, out) == 0 || (tmp && strcmp(log, tmp) == 0);
+    free(tmp);
+    return same;
+}
 static const char *check_settings(Settings *s, const Option *opts, int n)
 {
     static char why[300];
@@ -291,6 +299,11 @@ static const char *check_settings(Settings *s, const Option *opts, int n)
     }
     if (s->resume && !given(opts, n, "--out"))
         s->out = s->resume;  /* go on in place */
+    if (s->log && log_is_out(s->log, s->out)) {
+        snprintf(why, sizeof why, "--log %s is the checkpoint's file, or "
+                 "the one its save goes through", s->log);
+        return why;
+    }
     if (s->resume)
         return refuse_with_resume(opts, n);
     int chars = strcmp(s->tokenizer, "char") == 0;

@@ -643,6 +643,29 @@ Test(program, only_a_regular_file_is_looked_into, .init = make_dir,
     cr_assert_neq(access(in_dir("x.ckpt"), F_OK), 0, "nothing saved");
 }
 
+Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* The save would replace a log at --out with the checkpoint, and
+     * would fail, after the whole run, on a log at --out's ".tmp": both
+     * are bad options (status 2), refused before anything is written. */
+    const char *logs[] = {"a.ckpt", "a.ckpt.tmp"};
+    for (int i = 0; i < 2; i++) {
+        char command[600], want[300];
+        snprintf(command, sizeof command, MICROGPT " train" NAMES
+                 " --steps 5 --out %s/a.ckpt --log %s/%s", dir, dir,
+                 logs[i]);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: --log %s/%s is the "
+                 "checkpoint's file, or the one its save goes through\n",
+                 dir, logs[i]);
+        cr_assert_eq(status, 2, "%s: status %d: %s", logs[i], status, out);
+        cr_assert_str_eq(out, want);
+        cr_assert_neq(access(in_dir(logs[i]), F_OK), 0, "nothing written");
+    }
+}
+
 /* The mean loss of steps first + 1 to last in a log, summed in order. */
 static double logged_mean(const char *log, int first, int last)
 {
