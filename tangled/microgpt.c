@@ -373,15 +373,24 @@ static int stop_at_fits(const Settings *s, const Run *r, char *error)
 }
 static const char LOG_HEADER[] = "step,loss,lr\n";
 
-/* The step on the last line of a log read past its header: 0 if there
-   is no line, -1 if the last one was cut short by a failed write. */
-static int last_logged_step(FILE *f)
+enum { CUT_SHORT = -1, GAPPED = -2 };
+
+/* The step on the last line of a log read past its header, and in *lr
+   its learning rate: 0 if there is no line, CUT_SHORT if a line was cut
+   short (by a failed write), GAPPED if the steps do not run 1, 2, 3...
+   as one run's do. */
+static int last_logged_step(FILE *f, double *lr)
 {
     char line[128];
-    int step = 0;
-    while (fgets(line, sizeof line, f))
-        if (sscanf(line, "%d,", &step) != 1 || !strchr(line, '\n'))
-            step = -1;
+    int step = 0, next;
+    while (fgets(line, sizeof line, f)) {
+        if (sscanf(line, "%d,%*[^,],%lf", &next, lr) != 2
+            || !strchr(line, '\n'))
+            return CUT_SHORT;
+        if (next != step + 1)
+            return GAPPED;
+        step = next;
+    }
     return step;
 }
 
@@ -398,15 +407,23 @@ static int log_is_ours(FILE *f, const char *path, const Run *resumed,
     }
     if (!resumed)
         return 1;
-    int last = last_logged_step(f), at = resumed->adam->step;
-    if (last < 0)
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s ends in a line cut "
-                 "short; not adding to it", path);
+    const Adam *a = resumed->adam;
+    double lr = 0;
+    int last = last_logged_step(f, &lr), at = a->step;
+    char why[100] = "";
+    if (last == CUT_SHORT)
+        strcpy(why, "has a line cut short");
+    else if (last == GAPPED)
+        strcpy(why, "skips or repeats a step");
     else if (last != at)
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s ends at step %d, but "
-                 "the run resumed is at step %d; not adding to it", path,
-                 last, at);
-    return last == at;
+        snprintf(why, sizeof why, "ends at step %d, but the run resumed "
+                 "is at step %d", last, at);
+    else if (at > 0 && lr != adam_lr(a, at - 1))  /* lr of step at */
+        strcpy(why, "was logged on another learning-rate schedule");
+    if (*why)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s %s; not adding to it",
+                 path, why);
+    return !*why;
 }
 static FILE *open_log(const char *path, const Run *resumed, char *error)
 {

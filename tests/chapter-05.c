@@ -785,7 +785,9 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
     /* A run stopped after step 20, with its log: steps 1 to 20.  Resumed,
      * it may add to no other file: not one that is not a log, not a log
      * that ends at another step, not one whose last line was cut short
-     * (here, by a byte); and each is kept as it was. */
+     * (here, by a byte), not one without its step 5, not the log of a
+     * run of 50 steps stopped at 20 (whose rates are 0.01 (1 - s/50),
+     * not 0.01 (1 - s/40)); and each is kept as it was. */
     char command[600];
     int status;
     snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
@@ -798,6 +800,20 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
         rows += b[ten] == '\n';
     spit(in_dir("ten.csv"), b, ten);
     spit(in_dir("cut.csv"), b, size - 1);
+    size_t five = 0, six;  /* the header and steps 1 to 4, then step 5 */
+    for (int rows = 0; rows < 5; five++)
+        rows += b[five] == '\n';
+    for (six = five; b[six] != '\n'; six++)
+        ;
+    FILE *gap = fopen(in_dir("gap.csv"), "wb");
+    fwrite(b, 1, five, gap);
+    fwrite(b + six + 1, 1, size - six - 1, gap);
+    fclose(gap);
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 50"
+             " --stop-at 20 --out %s/other.ckpt --log %s/other.csv", dir,
+             dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
     spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
     static const struct {
         const char *log, *says;
@@ -805,7 +821,10 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
         {"notes.txt", "notes.txt exists and is not a microgpt log"},
         {"ten.csv", "ten.csv ends at step 10, but the run resumed is at "
                     "step 20; not adding to it"},
-        {"cut.csv", "cut.csv ends in a line cut short"},
+        {"cut.csv", "cut.csv has a line cut short; not adding to it"},
+        {"gap.csv", "gap.csv skips or repeats a step; not adding to it"},
+        {"other.csv", "other.csv was logged on another learning-rate "
+                      "schedule; not adding to it"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         unsigned char *before = slurp(in_dir(cases[i].log), &size), *after;
