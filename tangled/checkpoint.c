@@ -329,13 +329,35 @@ static int check_header(const unsigned char *head, size_t len,
                  CHECKPOINT_VERSION);
         return bad(error, path, why);
     }
-    if (real >= 0 && !check_size((uint64_t)real, *written, path, error))
-        return 0;
     if (*written < HEADER + 8 || *written > SIZE_MAX - 1)
         return bad(error, path, "corrupted: the size it states is "
                                 "impossible");
-    return 1;
+    return real < 0 || check_size((uint64_t)real, *written, path, error);
 }
+/* Appends to b, of len bytes in room, what is left of f, up to limit
+   bytes in all, doubling b as needed.  Returns b, perhaps moved; NULL
+   (b freed) if memory runs out. */
+static unsigned char *read_rest(FILE *f, unsigned char *b, size_t *len,
+                                size_t room, size_t limit)
+{
+    for (;;) {
+        if (*len == room) {
+            if (room == limit)
+                return b;
+            room = room > limit / 2 ? limit : 2 * room;
+            unsigned char *bigger = realloc(b, room);
+            if (!bigger)
+                free(b);
+            if (!(b = bigger))
+                return NULL;
+        }
+        size_t got = fread(b + *len, 1, room - *len, f);
+        if (got == 0)
+            return b;
+        *len += got;
+    }
+}
+
 /* The file at path, whole, in *size bytes, once its header has passed;
    else NULL, with the reason in error[CHECKPOINT_ERROR_ROOM]. */
 static unsigned char *read_checkpoint(const char *path, size_t *size,
@@ -349,21 +371,24 @@ static unsigned char *read_checkpoint(const char *path, size_t *size,
     unsigned char head[HEADER];
     uint64_t written = 0;
     size_t len = fread(head, 1, HEADER, f);
+    long long real = real_size(f);
     int ok = ferror(f) ? failed(error, "read", path)
-             : check_header(head, len, real_size(f), &written, path, error);
-    unsigned char *b = ok ? malloc(written + 1) : NULL;
-    if (ok && !b)
-        bad(error, path, "too large to read: out of memory");
+             : check_header(head, len, real, &written, path, error);
+    size_t room = real >= 0 || written < 1 << 16 ? written + 1 : 1 << 16;
+    unsigned char *b = ok ? malloc(room) : NULL;
     if (b) {
         memcpy(b, head, HEADER);
-        *size = HEADER + fread(b + HEADER, 1, written + 1 - HEADER, f);
+        b = read_rest(f, b, &len, room, written + 1);
     }
+    if (ok && !b)
+        bad(error, path, "too large to read: out of memory");
     if (b && ferror(f)) {
         failed(error, "read", path);
         free(b);
         b = NULL;
     }
     fclose(f);
+    *size = len;
     return b;
 }
 static int check_whole(const unsigned char *b, size_t size,

@@ -885,6 +885,37 @@ Test(program, a_resumed_runs_stop_at_is_checked_as_an_option,
                        out);
 }
 
+Test(program, a_pipe_costs_what_it_sends_not_what_it_states,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* Through a pipe the loader cannot know the size beforehand and
+     * takes the header at its word: a checkpoint whose header states
+     * 2^40 bytes must be read as far as it goes, in memory that grows as
+     * the bytes come (CAPPED: 32 MB), and called truncated at its real
+     * size, 100 + 2512 + 26 * 5 + 3 * 8 * 4192 + 8 = 103358 bytes (the
+     * layout counted in refuses_truncated_foreign_and_corrupted_files). */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 2"
+             " --out %s/small.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    size_t size;
+    unsigned char *b = slurp(in_dir("small.ckpt"), &size);
+    cr_assert_eq(size, 103358);
+    for (int i = 0; i < 8; i++)  /* the stated size, at byte 12 */
+        b[12 + i] = (unsigned char)((uint64_t)1 << 40 >> 8 * i);
+    spit(in_dir("huge.ckpt"), b, size);
+    free(b);
+    snprintf(command, sizeof command, "cat %s/huge.ckpt | (" CAPPED
+             MICROGPT " train --data tests/data/names.txt --resume "
+             "/dev/stdin --out %s/x.ckpt)", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 1, "status %d: %s", status, out);
+    cr_assert_str_eq(out, "microgpt train: /dev/stdin: truncated: 103358 "
+                          "of its 1099511627776 bytes\n");
+}
+
 Test(program, a_foreign_file_is_refused_before_it_is_read,
      .init = make_dir, .fini = remove_dir)
 {
@@ -994,9 +1025,10 @@ Test(program, a_log_that_fails_keeps_the_checkpoint, .init = make_dir,
     int fd;
     pid_t pid = start_program(argv, 1, 32768, &fd);
     static char out[1 << 16];
-    size_t n = 0, got;
+    size_t n = 0;
+    ssize_t got;  /* -1 on an error, which ends the reading too */
     while ((got = read(fd, out + n, sizeof out - 1 - n)) > 0)
-        n += got;
+        n += (size_t)got;
     out[n] = '\0';
     close(fd);
     int status;
