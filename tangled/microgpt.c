@@ -402,7 +402,8 @@ static int log_is_ours(FILE *f, const char *path, const Run *resumed,
     char line[sizeof LOG_HEADER] = "";
     if (!fgets(line, sizeof line, f) || strcmp(line, LOG_HEADER) != 0) {
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
-                 "microgpt log; not replacing it", path);
+                 "microgpt log; not %s it", path,
+                 resumed ? "adding to" : "replacing");
         return 0;
     }
     if (!resumed)
