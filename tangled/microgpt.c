@@ -782,7 +782,7 @@ static void usage(FILE *f)
     fputs("\nmicrogpt COMMAND --help describes a command's options;\n"
           "microgpt --version says which stage of the book this is.\n", f);
 }
-int main(int argc, char **argv)
+static int run_command(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
         usage(stdout);
@@ -803,4 +803,13 @@ int main(int argc, char **argv)
     fprintf(stderr, "microgpt: unknown command \"%s\" (see microgpt "
                     "--help)\n", argv[1]);
     return 2;
+}
+
+int main(int argc, char **argv)
+{
+    int status = run_command(argc, argv);
+    if (fflush(stdout) == 0 && !ferror(stdout))
+        return status;
+    fprintf(stderr, "microgpt: could not write all of its output\n");
+    return status ? status : 1;
 }

@@ -218,6 +218,12 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
         cr_assert_not_null(strstr(out, cases[i].says), "%s: %s", args, out);
         cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "%s", out);
     }
+    /* Samples that reach no one (a full disk) are not a success. */
+    snprintf(command, sizeof command, "{ " MICROGPT " sample --model "
+             "%s/n.ckpt > /dev/full; }", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 1, "%d %s", status, out);
+    cr_assert_str_eq(out, "microgpt: could not write all of its output\n");
 }
 
 Test(program, eval_reports_the_shares, .init = make_dir,
