@@ -251,6 +251,28 @@ Test(layers, softmax_cross_entropy, .init = seed_rng)
     cr_assert_float_eq(xent_probe(&k), log(V), 1e-15);
 }
 
+Test(layers, a_vanishing_probability, .fini = values_free)
+{
+    /* Logits 0 and -733: the target's probability is e^-733 / (1 +
+     * e^-733), about 4.6e-319, a subnormal double, whose reciprocal
+     * overflows (1 / DBL_MAX is about 5.6e-309).  The graph's log has
+     * local gradient 1/p: infinite, and times p's own gradients a NaN in
+     * the logits'.  The fused gradient p - onehot never divides by p. */
+    double z[2] = {0, -733}, p[2], d[2] = {0};
+    int target = 1;
+    double loss = softmax_xent_forward(p, z, &target, 1, 2);
+    cr_assert(p[1] > 0 && p[1] < 1e-300 && isfinite(loss), "%g", p[1]);
+    softmax_xent_backward(d, p, &target, 1, 2);
+    cr_assert(isfinite(d[0]) && isfinite(d[1]), "%g %g", d[0], d[1]);
+    cr_assert_float_eq(d[1], -1.0, 1e-15);  /* p - 1 */
+    Value *v[2] = {value(z[0]), value(z[1])}, *q[2];
+    softmax(q, v, 2);
+    backward(v_neg(v_log(q[1])));
+    cr_assert(isinf(q[1]->grad), "%g", q[1]->grad);
+    cr_assert(isnan(v[0]->grad) || isnan(v[1]->grad), "%g %g", v[0]->grad,
+              v[1]->grad);
+}
+
 typedef struct {
     double in[T * C], out[T * C], r[T * C], scale[T], mean[T];
     double gain[C], bias[C];

@@ -117,12 +117,13 @@ static void manual(const Setup *s, int steps)
 
 int main(int argc, char **argv)
 {
-    int word_steps = argc > 1 ? atoi(argv[1]) : 1000;
-    if (word_steps < 1 || word_steps > WORD.steps) {
+    char *end = "";
+    long word_steps = argc > 1 ? strtol(argv[1], &end, 10) : 1000;
+    if (*end || word_steps < 1 || word_steps > WORD.steps) {
         fprintf(stderr, "phases: WORD_STEPS must be 1 to %d\n", WORD.steps);
         return 2;
     }
-    autograd(&WORD, word_steps);
+    autograd(&WORD, (int)word_steps);
     manual(&WORD, WORD.steps);
     autograd(&CHAR, CHAR.steps);
     manual(&CHAR, CHAR.steps);
