@@ -477,24 +477,29 @@ static void print_summary(const Progress *p, const Adam *a,
            "loss of the last %d: %.4f\n", p->first + 1, a->step,
            a->num_steps, seconds, k->taken / seconds, n, mean);
 }
-static void train_loop(Run *r, const Corpus *c, int stop, FILE *log,
-                       const Engine *e)
+/* Trains r to step stop, or until interrupted; returns 0, or the step
+   whose loss was not finite, where it stopped. */
+static int train_loop(Run *r, const Corpus *c, int stop, FILE *log,
+                      const Engine *e)
 {
     Adam *a = r->adam;
     Progress p = progress_start(a->step, stop, a->num_steps);
     Recent recent = {{0}, 0};
     void *kept = e->start ? e->start(r) : NULL;
-    while (a->step < stop && !interrupted) {
+    int diverged = 0;
+    while (a->step < stop && !interrupted && !diverged) {
         double lr = adam_lr(a, a->step), loss = e->step(kept, r, c);
         if (log)
             fprintf(log, "%d,%.17g,%.17g\n", a->step, loss, lr);
         progress_show(&p, a->step, a->num_steps, loss, lr);
         recent.loss[recent.taken++ % LAST_STEPS] = loss;
+        diverged = isfinite(loss) ? 0 : a->step;
     }
     if (e->stop)
         e->stop(kept, r);
     progress_end(&p, a->step);
     print_summary(&p, a, &recent);
+    return diverged;
 }
 static void print_start(const Settings *s, const Corpus *c, const Run *r)
 {
@@ -532,11 +537,16 @@ static void print_saved(const Settings *s, const Run *r)
                s->out, mine ? "" : " --data ", mine ? "" : s->data);
 }
 
-static int finish(const Settings *s, Run *r, FILE *log, char *error)
+static int finish(const Settings *s, Run *r, FILE *log, int diverged,
+                  char *error)
 {
     char log_error[CHECKPOINT_ERROR_ROOM];
     int logged = !log || close_log(log, s->log, log_error);
-    int saved = checkpoint_save(r, s->out, error);
+    int saved = !diverged && checkpoint_save(r, s->out, error);
+    if (diverged)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "the loss at step %d is not "
+                 "finite: the run diverged (a smaller --lr may help) and "
+                 "is not saved", diverged);
     if (saved)
         print_saved(s, r);
     else if (!logged)  /* two failures: a line for each */
@@ -563,9 +573,9 @@ static int train_run(const Settings *s)
         print_start(s, c, r);
         int stop = s->stop_at ? s->stop_at : r->adam->num_steps;
         catch_interrupts();
-        train_loop(r, c, stop, log, find_engine(s->engine));
+        int diverged = train_loop(r, c, stop, log, find_engine(s->engine));
         stopped = r->adam->step < stop;
-        ok = finish(s, r, log, error);
+        ok = finish(s, r, log, diverged, error);
     }
     if (!ok)
         fprintf(stderr, "microgpt train: %s\n", error);

@@ -643,6 +643,50 @@ Test(program, only_a_regular_file_is_looked_into, .init = make_dir,
     cr_assert_neq(access(in_dir("x.ckpt"), F_OK), 0, "nothing saved");
 }
 
+Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* At a learning rate of 1 the names' model blows up within a few
+     * steps (the step is the program's to find, not ours to predict):
+     * the run must stop at the first loss that is not finite, which is
+     * the log's last line, say so in one line, exit 1, and leave the
+     * checkpoint already at --out as it was. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 2"
+             " --out %s/d.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    size_t n1, n2;
+    unsigned char *before = slurp(in_dir("d.ckpt"), &n1);
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 300"
+             " --lr 1 --out %s/d.ckpt --log %s/d.csv", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 1, "%s", out);
+    FILE *f = fopen(in_dir("d.csv"), "r");
+    char line[200];
+    int step = 0, rows = 0;
+    double loss = 0, lr;
+    cr_assert(fgets(line, sizeof line, f));  /* the header */
+    while (fgets(line, sizeof line, f)) {
+        cr_assert(isfinite(loss), "a loss before the last is %g", loss);
+        cr_assert_eq(sscanf(line, "%d,%lf,%lf", &step, &loss, &lr), 3);
+        cr_assert_eq(step, ++rows);
+    }
+    fclose(f);
+    cr_assert(!isfinite(loss) && step < 300, "%d %g", step, loss);
+    char want[200];
+    snprintf(want, sizeof want, "microgpt train: the loss at step %d is "
+             "not finite: the run diverged (a smaller --lr may help) and is "
+             "not saved\n", step);
+    cr_assert_not_null(strstr(out, want), "%s", out);
+    cr_assert_null(strstr(out, "saved "), "%s", out);
+    unsigned char *after = slurp(in_dir("d.ckpt"), &n2);
+    cr_assert(n1 == n2 && memcmp(before, after, n1) == 0, "kept");
+    free(before);
+    free(after);
+}
+
 Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
      .fini = remove_dir)
 {
