@@ -480,6 +480,29 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
 
 #define NAMES " --tokenizer char --data tests/data/names.txt"
 
+/* Trains on the names with these options, in which each %s (two at
+ * most) is the test's directory; the run must succeed. */
+static void train_names(const char *options)
+{
+    char format[300], command[900];
+    snprintf(format, sizeof format, MICROGPT " train" NAMES " %s", options);
+    snprintf(command, sizeof command, format, dir, dir);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s: %s", command, out);
+}
+
+/* That the file at path still holds the n bytes of before; frees
+ * before. */
+static void assert_kept(const char *path, unsigned char *before, size_t n)
+{
+    size_t now;
+    unsigned char *after = slurp(path, &now);
+    cr_assert(now == n && memcmp(before, after, n) == 0, "%s kept", path);
+    free(before);
+    free(after);
+}
+
 Test(program, help_and_version)
 {
     int status;
@@ -651,17 +674,14 @@ Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
      * the run must stop at the first loss that is not finite, which is
      * the log's last line, say so in one line, exit 1, and leave the
      * checkpoint already at --out as it was. */
+    train_names("--steps 2 --out %s/d.ckpt");
+    size_t n;
+    unsigned char *before = slurp(in_dir("d.ckpt"), &n);
     char command[600];
     int status;
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 2"
-             " --out %s/d.ckpt", dir);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
-    size_t n1, n2;
-    unsigned char *before = slurp(in_dir("d.ckpt"), &n1);
     snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 300"
              " --lr 1 --out %s/d.ckpt --log %s/d.csv", dir, dir);
-    out = run(command, &status);
+    char *out = run(command, &status);
     cr_assert_eq(status, 1, "%s", out);
     FILE *f = fopen(in_dir("d.csv"), "r");
     char line[200];
@@ -681,10 +701,7 @@ Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
              "not saved\n", step);
     cr_assert_not_null(strstr(out, want), "%s", out);
     cr_assert_null(strstr(out, "saved "), "%s", out);
-    unsigned char *after = slurp(in_dir("d.ckpt"), &n2);
-    cr_assert(n1 == n2 && memcmp(before, after, n1) == 0, "kept");
-    free(before);
-    free(after);
+    assert_kept(in_dir("d.ckpt"), before, n);
 }
 
 Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
@@ -832,12 +849,7 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
      * (here, by a byte), not one without its step 5, not the log of a
      * run of 50 steps stopped at 20 (whose rates are 0.01 (1 - s/50),
      * not 0.01 (1 - s/40)); and each is kept as it was. */
-    char command[600];
-    int status;
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
-             " --stop-at 20 --out %s/a.ckpt --log %s/a.csv", dir, dir);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+    train_names("--steps 40 --stop-at 20 --out %s/a.ckpt --log %s/a.csv");
     size_t size, ten = 0;
     unsigned char *b = slurp(in_dir("a.csv"), &size);
     for (int rows = 0; rows < 11; ten++) /* the header and 10 steps */
@@ -853,11 +865,8 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
     fwrite(b, 1, five, gap);
     fwrite(b + six + 1, 1, size - six - 1, gap);
     fclose(gap);
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 50"
-             " --stop-at 20 --out %s/other.ckpt --log %s/other.csv", dir,
-             dir);
-    out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+    train_names("--steps 50 --stop-at 20 --out %s/other.ckpt --log "
+                "%s/other.csv");
     spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
     static const struct {
         const char *log, *says;
@@ -871,20 +880,17 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
                       "schedule; not adding to it"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        unsigned char *before = slurp(in_dir(cases[i].log), &size), *after;
+        char command[600];
+        int status;
+        unsigned char *before = slurp(in_dir(cases[i].log), &size);
         snprintf(command, sizeof command, MICROGPT " train --data tests/"
                  "data/names.txt --resume %s/a.ckpt --log %s/%s", dir, dir,
                  cases[i].log);
-        out = run(command, &status);
+        char *out = run(command, &status);
         cr_assert_eq(status, 1, "%s: status %d", cases[i].log, status);
         cr_assert_not_null(strstr(out, cases[i].says), "%s", out);
         cr_assert_eq(lines(out), 1, "%s", out);
-        size_t now;
-        after = slurp(in_dir(cases[i].log), &now);
-        cr_assert(now == size && memcmp(before, after, size) == 0, "%s kept",
-                  cases[i].log);
-        free(before);
-        free(after);
+        assert_kept(in_dir(cases[i].log), before, size);
     }
     free(b);
 }
@@ -896,14 +902,11 @@ Test(program, a_resumed_runs_stop_at_is_checked_as_an_option,
      * A --stop-at outside them is a bad option, status 2 as for a new
      * run, and the checkpoint stays as it was; 21, the first step left,
      * is taken. */
-    char command[600];
+    train_names("--steps 40 --stop-at 20 --out %s/half.ckpt");
+    char command[600], *out;
     int status;
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 40"
-             " --stop-at 20 --out %s/half.ckpt", dir);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
-    size_t n1, n2;
-    unsigned char *before = slurp(in_dir("half.ckpt"), &n1);
+    size_t n;
+    unsigned char *before = slurp(in_dir("half.ckpt"), &n);
     const char *stops[] = {"20", "41", "1"};
     for (int i = 0; i < 3; i++) {
         snprintf(command, sizeof command, MICROGPT " train --data tests/"
@@ -917,10 +920,7 @@ Test(program, a_resumed_runs_stop_at_is_checked_as_an_option,
                            "%s", out);
         cr_assert_eq(lines(out), 1, "%s", out);
     }
-    unsigned char *after = slurp(in_dir("half.ckpt"), &n2);
-    cr_assert(n1 == n2 && memcmp(before, after, n1) == 0, "left alone");
-    free(before);
-    free(after);
+    assert_kept(in_dir("half.ckpt"), before, n);
     snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
              "names.txt --resume %s/half.ckpt --stop-at 21", dir);
     out = run(command, &status);
@@ -938,12 +938,7 @@ Test(program, a_pipe_costs_what_it_sends_not_what_it_states,
      * the bytes come (CAPPED: 32 MB), and called truncated at its real
      * size, 100 + 2512 + 26 * 5 + 3 * 8 * 4192 + 8 = 103358 bytes (the
      * layout counted in refuses_truncated_foreign_and_corrupted_files). */
-    char command[600];
-    int status;
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 2"
-             " --out %s/small.ckpt", dir);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+    train_names("--steps 2 --out %s/small.ckpt");
     size_t size;
     unsigned char *b = slurp(in_dir("small.ckpt"), &size);
     cr_assert_eq(size, 103358);
@@ -951,10 +946,12 @@ Test(program, a_pipe_costs_what_it_sends_not_what_it_states,
         b[12 + i] = (unsigned char)((uint64_t)1 << 40 >> 8 * i);
     spit(in_dir("huge.ckpt"), b, size);
     free(b);
+    char command[600];
+    int status;
     snprintf(command, sizeof command, "cat %s/huge.ckpt | (" CAPPED
              MICROGPT " train --data tests/data/names.txt --resume "
              "/dev/stdin --out %s/x.ckpt)", dir, dir);
-    out = run(command, &status);
+    char *out = run(command, &status);
     cr_assert_eq(status, 1, "status %d: %s", status, out);
     cr_assert_str_eq(out, "microgpt train: /dev/stdin: truncated: 103358 "
                           "of its 1099511627776 bytes\n");
