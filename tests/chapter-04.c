@@ -52,6 +52,7 @@ Test(grammar, accepts_sentences_that_follow_the_rules)
         "we sleep near the lake",              /* a place alone */
         "these happy children read two books", /* plural agreement */
         "we visit the museum",                 /* a verb taking places */
+        "the cat eats muffins in the kitchen today", /* the prose's: all */
     };
     for (size_t i = 0; i < sizeof good / sizeof *good; i++)
         cr_assert(grammar_accepts(good[i]), "refused: %s", good[i]);
