@@ -316,6 +316,40 @@ Test(program, a_sample_costs_its_text_not_the_block, .init = make_dir,
     cr_assert_not_null(strstr(out, "4000 samples at temperature 0.5:\n"));
 }
 
+/* The temperature table's rows are the six likeliest words at T = 1,
+ * with their probabilities at T = 0.5, 0.8, 1 and 1.5, printed to three
+ * places.  Two things must hold whatever the model.  The likeliest
+ * word's probability falls as T rises (the prose: lower temperatures
+ * hand the favourites the rest's probability).  And since
+ * p_T(i) = p_1(i)^(1/T) / Z_T, any two words' odds at T are their odds
+ * at 1 to the power 1/T.  Each printed number is within 0.0005 of the
+ * true one, so the test works with intervals: the odds at 1, raised to
+ * 1/T, must overlap the odds at T. */
+static void odds(double lo_hi[2], double a, double b)
+{
+    const double h = 5e-4;  /* half the last printed place */
+    lo_hi[0] = a - h > 0 ? (a - h) / (b + h) : 0;
+    lo_hi[1] = b - h > 0 ? (a + h) / (b - h) : INFINITY;
+}
+
+static void assert_temperatures_agree(double p[6][4])
+{
+    static const double T[4] = {0.5, 0.8, 1.0, 1.5};
+    for (int k = 1; k < 4; k++)
+        cr_assert_gt(p[0][k - 1], p[0][k], "the favourite at T = %g",
+                     T[k]);
+    for (int i = 1; i < 6; i++)
+        for (int k = 0; k < 4; k += k == 1 ? 2 : 1) {  /* not T = 1 */
+            double at1[2], atT[2];
+            odds(at1, p[i][2], p[0][2]);
+            odds(atT, p[i][k], p[0][k]);
+            double lo = pow(at1[0], 1 / T[k]), hi = pow(at1[1], 1 / T[k]);
+            cr_assert(lo <= atT[1] && atT[0] <= hi, "row %d, T = %g: odds "
+                      "%g..%g, want %g..%g", i, T[k], atT[0], atT[1], lo,
+                      hi);
+        }
+}
+
 Test(program, figures, .init = make_dir, .fini = remove_dir)
 {
     /* sample-demo on the names model: its parity figure must set the
@@ -323,7 +357,7 @@ Test(program, figures, .init = make_dir, .fini = remove_dir)
      * its temperature table must have six rows of four probabilities,
      * each column falling or level from the top (the rows are sorted by
      * T = 1, and the order of probabilities is the order of logits at
-     * every T). */
+     * every T), which assert_temperatures_agree checks further. */
     train_names();
     char command[300];
     int status;
@@ -342,16 +376,16 @@ Test(program, figures, .init = make_dir, .fini = remove_dir)
     const char *t = strstr(out, "%% temperature-table\n");
     cr_assert_not_null(t);
     t = strstr(t, "|:--|--:|--:|--:|--:|\n") + 22;
-    double last[4] = {1, 1, 1, 1};
+    double p[6][4];
     for (int i = 0; i < 6; i++) {
-        double p[4];
         char word[50];
         cr_assert_eq(sscanf(t, "| %49s | %lf | %lf | %lf | %lf |", word,
-                            &p[0], &p[1], &p[2], &p[3]), 5, "%s", t);
-        for (int k = 0; k < 4; k++) {
-            cr_assert(p[k] > 0 && p[k] <= last[k] + 5e-4, "%s", t);
-            last[k] = p[k];
-        }
+                            &p[i][0], &p[i][1], &p[i][2], &p[i][3]), 5,
+                     "%s", t);
+        for (int k = 0; k < 4; k++)
+            cr_assert(p[i][k] > 0 && p[i][k] <= (i ? p[i - 1][k] : 1)
+                      + 5e-4, "%s", t);
         t = strchr(t, '\n') + 1;
     }
+    assert_temperatures_agree(p);
 }
