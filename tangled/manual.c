@@ -35,9 +35,9 @@ static size_t lay_out_tensors(Tensors *w, double *base, const Config *c)
     return used;
 }
 static void lay_out_layer(LayerActs *a, double *base, size_t *used,
-                          const Config *c)
+                          const Config *c, size_t T)
 {
-    size_t T = c->block_size, C = c->n_embd, H = c->n_head;
+    size_t C = c->n_embd, H = c->n_head;
     a->xn1 = carve(base, used, T * C);
     a->scale1 = carve(base, used, T);
     a->q = carve(base, used, T * C);
@@ -53,14 +53,15 @@ static void lay_out_layer(LayerActs *a, double *base, size_t *used,
     a->mlp = carve(base, used, T * C);
 }
 
-static size_t lay_out_acts(Acts *a, double *base, const Config *c)
+static size_t lay_out_acts(Acts *a, double *base, const Config *c,
+                           size_t T)
 {
-    size_t T = c->block_size, C = c->n_embd, V = c->vocab_size, used = 0;
+    size_t C = c->n_embd, V = c->vocab_size, used = 0;
     a->emb = carve(base, &used, T * C);
     a->scale0 = carve(base, &used, T);
     a->resid = carve(base, &used, (2 * c->n_layer + 1) * T * C);
     for (int l = 0; l < c->n_layer; l++)
-        lay_out_layer(&a->layer[l], base, &used, c);
+        lay_out_layer(&a->layer[l], base, &used, c, T);
     a->logits = carve(base, &used, T * V);
     a->probs = carve(base, &used, T * V);
     return used;
@@ -79,10 +80,6 @@ Manual *manual_new(const Config *c)
     lay_out_tensors(&e->g, e->grads, c);
     e->acts.layer = checked(calloc(2 * c->n_layer, sizeof *e->acts.layer));
     e->dacts.layer = e->acts.layer + c->n_layer;
-    e->n_acts = lay_out_acts(&e->acts, NULL, c);
-    double *block = checked(calloc(2 * e->n_acts, sizeof *block));
-    lay_out_acts(&e->acts, block, c);
-    lay_out_acts(&e->dacts, block + e->n_acts, c);
     return e;
 }
 
@@ -90,7 +87,7 @@ void manual_free(Manual *e)
 {
     if (!e)
         return;
-    free(e->acts.emb);  /* the start of the activations' block */
+    free(e->block);
     free(e->acts.layer);
     free(e->w.layer);
     free(e->params);
@@ -108,10 +105,23 @@ void manual_store(const Manual *e, Model *m)
     for (size_t i = 0; i < e->n_params; i++)
         m->params[i].data = e->params[i];
 }
+static void lay_out_for(Manual *e, int T)
+{
+    size_t need = lay_out_acts(&e->acts, NULL, &e->cfg, T);
+    if (need > e->room) {
+        free(e->block);
+        e->block = checked(calloc(2 * need, sizeof *e->block));
+        e->room = need;
+    }
+    e->n_acts = need;
+    lay_out_acts(&e->acts, e->block, &e->cfg, T);
+    lay_out_acts(&e->dacts, e->block + need, &e->cfg, T);
+}
+
 /* Slice i of the residual stream, [T][C]. */
 static double *stream(const Manual *e, const Acts *a, int i)
 {
-    return a->resid + (size_t)i * e->cfg.block_size * e->cfg.n_embd;
+    return a->resid + (size_t)i * e->T * e->cfg.n_embd;
 }
 
 static void block_forward(Manual *e, int l, const double *x, double *mid,
@@ -141,6 +151,7 @@ double manual_forward(Manual *e, const int *tokens, int n)
     int T = n - 1 < c->block_size ? n - 1 : c->block_size;
     int C = c->n_embd, V = c->vocab_size, L = c->n_layer;
     assert(T >= 1);
+    lay_out_for(e, T);
     e->T = T, e->tokens = tokens;
     Acts *a = &e->acts;
     embed_forward(a->emb, tokens, e->w.wte, e->w.wpe, T, C);

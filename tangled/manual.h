@@ -48,7 +48,9 @@ typedef struct {
     double *grads;        /* [n_params] d(loss)/d(params) */
     Tensors w, g;         /* the two, by name */
     Acts acts, dacts;     /* the activations and their gradients */
-    size_t n_acts;        /* doubles in each of acts and dacts */
+    size_t n_acts;        /* doubles in each, laid out for T positions */
+    double *block;        /* acts, then dacts */
+    size_t room;          /* doubles the block has for each */
     int T;                /* positions of the last forward pass */
     const int *tokens;    /* its tokens, T + 1 of them */
 } Manual;

@@ -476,6 +476,83 @@ Test(model, gradients_agree_with_autograd_on_names_and_shapes)
     corpus_free(c);
 }
 
+/* The doubles in one of the engine's activation blocks for T positions,
+ * counted from what manual.h says the forward pass keeps: T rows of C
+ * for the embedding, the 2L + 1 slices of the residual stream and, in
+ * each layer, xn1, q, k, v, heads, proj, xn2 and mlp; T rows of 4C for
+ * each layer's pre and hidden; a scale a row for each of the 2L + 1
+ * rmsnorms; H weights of T x T a layer; and T rows of V for the logits
+ * and the probabilities. */
+static size_t acts_by_hand(const Config *c, size_t T)
+{
+    size_t C = c->n_embd, L = c->n_layer, H = c->n_head;
+    return T * C * (1 + (2 * L + 1) + 8 * L) + T * 4 * C * 2 * L
+           + T * (2 * L + 1) + H * T * T * L + 2 * T * c->vocab_size;
+}
+
+Test(model, one_engine_serves_documents_long_and_short)
+{
+    /* One engine on names of 4 to 15 letters and back, and on one cut
+     * at the block: each loss the autograd engine's to the bit, each
+     * gradient within 1e-10, each layout the document's own size, and
+     * the block grown only for a longer one.  The block is 12 long but
+     * laid out for no more than a document needs. */
+    Corpus *c = load("tests/data/names.txt");
+    Tokenizer *tok = tokenizer_build(c, BY_CHAR);
+    Config shape = {tok->bos + 1, 16, 4, 2, 12};
+    static const char *docs[] = {"emma", "christopher", "ava",
+                                 "alexandriaelise", "liam", "olivia"};
+    Model *m = seeded_model(&shape);
+    KVCache *kv = kv_new(&shape);
+    Manual *e = manual_new(&shape);
+    size_t most = 0;
+    for (int k = 0; k < 6; k++) {
+        char error[TOKENIZER_ERROR_ROOM];
+        int ids[RUN_MAX_TOKENS];
+        int n = tokenizer_encode(tok, docs[k], ids, RUN_MAX_TOKENS, error);
+        cr_assert(n >= 2, "%s", error);
+        for (size_t i = 0; i < m->n_params; i++)
+            m->params[i].grad = 0;
+        Value *loss = sequence_loss(m, kv, ids, n);
+        backward(loss);
+        manual_load(e, m);
+        memset(e->grads, 0, e->n_params * sizeof *e->grads);
+        cr_assert_eq(manual_forward(e, ids, n), loss->data, "%s", docs[k]);
+        manual_backward(e);
+        for (size_t i = 0; i < m->n_params; i++)
+            cr_assert_lt(relative_error(m->params[i].grad, e->grads[i]),
+                         1e-10, "%s: parameter %zu", docs[k], i);
+        size_t T = n - 1 < 12 ? n - 1 : 12, need = acts_by_hand(&shape, T);
+        cr_assert_eq(e->n_acts, need, "%s", docs[k]);
+        most = need > most ? need : most;
+        cr_assert_eq(e->room, most, "%s", docs[k]);
+        values_free();
+    }
+    manual_free(e);
+    kv_free(kv);
+    model_free(m);
+    tokenizer_free(tok);
+    corpus_free(c);
+}
+
+Test(model, a_long_block_costs_nothing_until_used)
+{
+    /* The word model with room for 4096 positions: laid out for all of
+     * them, its attention weights alone would be 4 x 4096^2 doubles a
+     * layer, more than half a gigabyte (the prose's figure); on a
+     * sentence of five words, the block holds what six positions
+     * need. */
+    Config shape = {597, 32, 4, 2, 4096};
+    cr_assert_gt(4.0 * 4096 * 4096 * sizeof(double), 0.5e9);
+    Manual *e = manual_new(&shape);
+    cr_assert_eq(e->room, 0);
+    const int sentence[7] = {596, 4, 1, 2, 0, 3, 596};
+    manual_forward(e, sentence, 7);
+    manual_backward(e);
+    cr_assert_eq(e->room, acts_by_hand(&shape, 6));
+    manual_free(e);
+}
+
 /* ---- AdamW ------------------------------------------------------------- */
 
 Test(adamw, one_step_by_hand)
@@ -678,19 +755,24 @@ static Value *example_with_dots(Model **m, KVCache **kv)
     return loss;
 }
 
-/* The number printed under "%% name" in out, its thousands' commas
- * dropped. */
+/* The whole number at s, its thousands' commas dropped. */
+static long without_commas(const char *s)
+{
+    long n = 0;
+    for (; (*s >= '0' && *s <= '9') || *s == ','; s++)
+        if (*s != ',')
+            n = 10 * n + (*s - '0');
+    return n;
+}
+
+/* The number printed under "%% name" in out. */
 static long figure_number(const char *out, const char *name)
 {
     char head[64];
     snprintf(head, sizeof head, "%%%% %s\n", name);
     const char *at = strstr(out, head);
     cr_assert_not_null(at, "no figure %s", name);
-    long n = 0;
-    for (at += strlen(head); *at != '\n'; at++)
-        if (*at != ',')
-            n = 10 * n + (*at - '0');
-    return n;
+    return without_commas(at + strlen(head));
 }
 
 /* The nodes on the longest path from v down to a leaf, by recursion
@@ -730,6 +812,43 @@ Test(dots, the_running_examples_graph_counted_by_hand)
     kv_free(kv);
     model_free(m);
     values_free();
+}
+
+Test(dots, the_gpt_check_table)
+{
+    /* The chapter's table of one step by both engines: each row's
+     * parameters as chapter 3 counts them, the same loss to the bit,
+     * gradients within the tests' bound, and the arrays' doubles as
+     * acts_by_hand counts them: "the cat eats a muffin" is 6 positions,
+     * "emma" 5. */
+    static const Config word = {597, 32, 4, 2, 16},
+                        chars = {27, 16, 4, 1, 16};
+    static const struct {
+        const Config *shape;
+        size_t T;
+    } rows[2] = {{&word, 6}, {&chars, 5}};
+    int status;
+    char *out = run(STAGE_DIR "/backprop-demo --figures "
+                    "tests/data/bench.txt tests/data/run.csv", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    const char *at = strstr(out, "%% gpt-check\n");
+    cr_assert_not_null(at);
+    for (int i = 0; i < 3; i++)  /* the head, the header, the rule */
+        at = strchr(at, '\n') + 1;
+    for (int r = 0; r < 2; r++) {
+        char params[20], same[8], nodes[20], doubles[20];
+        double loss, worst;
+        cr_assert_eq(sscanf(at, "| %*[^|]| %19s | %lf | %7s | %lf | %19s | "
+                            "%19s |", params, &loss, same, &worst, nodes,
+                            doubles), 6, "%s", at);
+        cr_assert_eq(without_commas(params),
+                     (long)config_params(rows[r].shape));
+        cr_assert_str_eq(same, "yes");
+        cr_assert_lt(worst, 1e-10);
+        cr_assert_eq(without_commas(doubles),
+                     (long)acts_by_hand(rows[r].shape, rows[r].T));
+        at = strchr(at, '\n') + 1;
+    }
 }
 
 /* tests/build-topo.h's build_topo over a node's children as value_child
