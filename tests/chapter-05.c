@@ -727,6 +727,62 @@ Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
     }
 }
 
+Test(program, a_symbolic_link_is_not_replaced, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A save renames its file into place, which at --out replaces a
+     * symbolic link itself, not the file it leads to: a link there is
+     * refused, whether it leads to a checkpoint (given as --out, or
+     * resumed in place) or nowhere.  A link at --log that leads nowhere
+     * is refused too: the file it would make may be the checkpoint.
+     * Each is refused in one line before the run, and left as it was. */
+    train_names("--steps 10 --stop-at 5 --out %s/b.ckpt");
+    size_t n;
+    unsigned char *before = slurp(in_dir("b.ckpt"), &n);
+    static const char *const links[][2] = {
+        {"b.link", "b.ckpt"}, {"gone.link", "gone.ckpt"},
+        {"c.csv", "c.ckpt"}};
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(symlink(links[i][1], in_dir(links[i][0])), 0);
+    static const struct {
+        const char *args, *name, *says;
+    } cases[] = {
+        {NAMES " --steps 5 --out %s/b.link", "b.link",
+         "is a symbolic link, which a save would replace, not follow; "
+         "leaving it alone"},
+        {" --data tests/data/names.txt --resume %s/b.link", "b.link",
+         "is a symbolic link, which a save would replace, not follow; "
+         "leaving it alone"},
+        {NAMES " --steps 5 --out %s/gone.link", "gone.link",
+         "is a symbolic link that leads nowhere; leaving it alone"},
+        {NAMES " --steps 5 --out %s/c.ckpt --log %s/c.csv", "c.csv",
+         "is a symbolic link that leads nowhere; leaving it alone"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[300], command[600], want[300];
+        snprintf(args, sizeof args, cases[i].args, dir, dir);
+        snprintf(command, sizeof command, MICROGPT " train%s", args);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: %s/%s %s\n", dir,
+                 cases[i].name, cases[i].says);
+        cr_assert_eq(status, 1, "%s: status %d: %s", args, status, out);
+        cr_assert_str_eq(out, want);
+    }
+    for (int i = 0; i < 3; i++) {
+        char link[64], tmp[64];
+        ssize_t got = readlink(in_dir(links[i][0]), link, sizeof link - 1);
+        cr_assert(got >= 0, "%s kept", links[i][0]);
+        link[got] = '\0';
+        cr_assert_str_eq(link, links[i][1]);
+        snprintf(tmp, sizeof tmp, "%s.tmp", links[i][0]);
+        cr_assert_neq(access(in_dir(tmp), F_OK), 0, "%s", tmp);
+    }
+    cr_assert_neq(access(in_dir("gone.ckpt"), F_OK), 0, "nothing made");
+    cr_assert_neq(access(in_dir("c.ckpt"), F_OK), 0, "nothing made");
+    assert_kept(in_dir("b.ckpt"), before, n);
+}
+
 /* The mean loss of steps first + 1 to last in a log, summed in order. */
 static double logged_mean(const char *log, int first, int last)
 {
