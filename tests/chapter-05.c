@@ -727,6 +727,57 @@ Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
     }
 }
 
+Test(program, the_log_may_not_be_the_checkpoint_by_another_name,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* One file has many names: its path spelled another way (here from
+     * inside the test's directory, so that a name may have no slash),
+     * a symbolic link to it, a hard link.  The log may not be the
+     * checkpoint, or the file its save goes through, by any of them,
+     * whether that file is there yet (b.ckpt) or not (a.ckpt): each is
+     * refused as the same name is, and nothing is written. */
+    train_names("--steps 2 --out %s/b.ckpt");
+    cr_assert_eq(mkdir(in_dir("sub"), 0700), 0);
+    cr_assert_eq(symlink("b.ckpt", in_dir("soft.ckpt")), 0);
+    cr_assert_eq(link(in_dir("b.ckpt"), in_dir("hard.ckpt")), 0);
+    size_t n;
+    unsigned char *before = slurp(in_dir("b.ckpt"), &n);
+    char top[400];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    static const struct {
+        const char *out, *log;
+    } cases[] = {
+        {"a.ckpt", "./a.ckpt"},        {"./a.ckpt", "a.ckpt.tmp"},
+        {"a.ckpt", "sub/../a.ckpt"},   {"sub/../a.ckpt", "a.ckpt.tmp"},
+        {"%s/a.ckpt", "a.ckpt"},       {"b.ckpt", "./b.ckpt"},
+        {"b.ckpt", "soft.ckpt"},       {"soft.ckpt", "b.ckpt"},
+        {"b.ckpt", "hard.ckpt"},       {"hard.ckpt", "sub/../b.ckpt"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out_path[200], command[1200], want[300];
+        snprintf(out_path, sizeof out_path, cases[i].out, dir);
+        snprintf(command, sizeof command, "cd %s && %s/" MICROGPT " train "
+                 "--tokenizer char --data %s/tests/data/names.txt --steps 5 "
+                 "--out %s --log %s", dir, top, top, out_path,
+                 cases[i].log);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: --log %s is the "
+                 "checkpoint's file, or the one its save goes through\n",
+                 cases[i].log);
+        cr_assert_eq(status, 2, "--out %s --log %s: status %d: %s",
+                     out_path, cases[i].log, status, out);
+        cr_assert_str_eq(out, want);
+    }
+    cr_assert_neq(access(in_dir("a.ckpt"), F_OK), 0, "nothing written");
+    cr_assert_neq(access(in_dir("a.ckpt.tmp"), F_OK), 0);
+    cr_assert_neq(access(in_dir("b.ckpt.tmp"), F_OK), 0);
+    struct stat st;
+    cr_assert(lstat(in_dir("soft.ckpt"), &st) == 0 && S_ISLNK(st.st_mode));
+    cr_assert(stat(in_dir("b.ckpt"), &st) == 0 && st.st_nlink == 2);
+    assert_kept(in_dir("b.ckpt"), before, n);
+}
+
 Test(program, a_symbolic_link_is_not_replaced, .init = make_dir,
      .fini = remove_dir)
 {
