@@ -1,5 +1,5 @@
 /* checkpoint.c: saving and loading runs; see checkpoint.h. */
-#define _POSIX_C_SOURCE 200809L  /* open, fdopen, fsync, unlink, fstat */
+#define _POSIX_C_SOURCE 200809L  /* open, fdopen, fsync, unlink, [fl]stat */
 #include "checkpoint.h"
 
 #include <errno.h>
@@ -224,9 +224,14 @@ int open_to_replace(const char *path, FILE **f, char *error)
 {
     *f = NULL;
     int fd = open(path, O_RDONLY | O_NONBLOCK);  /* a pipe: no waiting */
+    struct stat st;
+    if (fd < 0 && errno == ENOENT && lstat(path, &st) == 0) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s is a symbolic link "
+                 "that leads nowhere; leaving it alone", path);
+        return 0;
+    }
     if (fd < 0)
         return errno == ENOENT || failed(error, "open", path);
-    struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
@@ -255,6 +260,14 @@ int checkpoint_can_save(const char *path, char *error)
     FILE *f;
     if (!open_to_replace(path, &f, error))
         return 0;
+    struct stat st;
+    if (f && lstat(path, &st) == 0 && S_ISLNK(st.st_mode)) {
+        fclose(f);
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s is a symbolic link, "
+                 "which a save would replace, not follow; leaving it alone",
+                 path);
+        return 0;
+    }
     if (f && !starts_with_magic(f)) {
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
                  "microgpt checkpoint; not replacing it", path);

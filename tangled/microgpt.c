@@ -1,6 +1,6 @@
 /* microgpt.c: the program: train a GPT on a text file and keep it in a
    checkpoint. */
-#define _POSIX_C_SOURCE 200809L  /* clock_gettime, isatty, sigaction */
+#define _POSIX_C_SOURCE 200809L  /* clock_gettime, isatty, sigaction, stat */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -281,11 +282,49 @@ static const char *engine_names(void)
                          i ? ", " : "", ENGINES[i]->name);
     return names;
 }
+static int same_inode(const struct stat *a, const struct stat *b)
+{
+    return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+/* Looks up the directory that holds path's last name ("." for a path
+   without a slash) in *st, and points *name at that name: 1, or 0 if
+   the directory cannot be looked at. */
+static int directory_of(const char *path, struct stat *st,
+                        const char **name)
+{
+    const char *slash = strrchr(path, '/');
+    *name = slash ? slash + 1 : path;
+    char *dir = malloc(strlen(path) + 2);
+    if (!dir)
+        return 0;
+    strcpy(dir, slash ? path : ".");
+    if (slash)
+        dir[slash == path ? 1 : slash - path] = '\0';  /* "/x": "/" */
+    int ok = stat(dir, st) == 0;
+    free(dir);
+    return ok;
+}
+
+/* Whether paths a and b name one file: the same file, if both are
+   there; otherwise the same name in the same directory, or, where a
+   directory cannot be looked at, the same spelling. */
+static int same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+    const char *na, *nb;
+    if (stat(a, &sa) == 0 && stat(b, &sb) == 0)
+        return same_inode(&sa, &sb);
+    if (!directory_of(a, &sa, &na) || !directory_of(b, &sb, &nb))
+        return strcmp(a, b) == 0;
+    return same_inode(&sa, &sb) && strcmp(na, nb) == 0;
+}
+
 /* Whether log names the checkpoint out or its temporary file. */
 static int log_is_out(const char *log, const char *out)
 {
     char *tmp = checkpoint_temporary_name(out);
-    int same = strcmp(log, out) == 0 || (tmp && strcmp(log, tmp) == 0);
+    int same = same_file(log, out) || (tmp && same_file(log, tmp));
     free(tmp);
     return same;
 }

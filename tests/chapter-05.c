@@ -727,6 +727,113 @@ Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
     }
 }
 
+Test(program, the_log_may_not_be_the_checkpoint_by_another_name,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* One file has many names: its path spelled another way (here from
+     * inside the test's directory, so that a name may have no slash),
+     * a symbolic link to it, a hard link.  The log may not be the
+     * checkpoint, or the file its save goes through, by any of them,
+     * whether that file is there yet (b.ckpt) or not (a.ckpt): each is
+     * refused as the same name is, and nothing is written. */
+    train_names("--steps 2 --out %s/b.ckpt");
+    cr_assert_eq(mkdir(in_dir("sub"), 0700), 0);
+    cr_assert_eq(symlink("b.ckpt", in_dir("soft.ckpt")), 0);
+    cr_assert_eq(link(in_dir("b.ckpt"), in_dir("hard.ckpt")), 0);
+    size_t n;
+    unsigned char *before = slurp(in_dir("b.ckpt"), &n);
+    char top[400];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    static const struct {
+        const char *out, *log;
+    } cases[] = {
+        {"a.ckpt", "./a.ckpt"},        {"./a.ckpt", "a.ckpt.tmp"},
+        {"a.ckpt", "sub/../a.ckpt"},   {"sub/../a.ckpt", "a.ckpt.tmp"},
+        {"%s/a.ckpt", "a.ckpt"},       {"b.ckpt", "./b.ckpt"},
+        {"b.ckpt", "soft.ckpt"},       {"soft.ckpt", "b.ckpt"},
+        {"b.ckpt", "hard.ckpt"},       {"hard.ckpt", "sub/../b.ckpt"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char out_path[200], command[1200], want[300];
+        snprintf(out_path, sizeof out_path, cases[i].out, dir);
+        snprintf(command, sizeof command, "cd %s && %s/" MICROGPT " train "
+                 "--tokenizer char --data %s/tests/data/names.txt --steps 5 "
+                 "--out %s --log %s", dir, top, top, out_path,
+                 cases[i].log);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: --log %s is the "
+                 "checkpoint's file, or the one its save goes through\n",
+                 cases[i].log);
+        cr_assert_eq(status, 2, "--out %s --log %s: status %d: %s",
+                     out_path, cases[i].log, status, out);
+        cr_assert_str_eq(out, want);
+    }
+    cr_assert_neq(access(in_dir("a.ckpt"), F_OK), 0, "nothing written");
+    cr_assert_neq(access(in_dir("a.ckpt.tmp"), F_OK), 0);
+    cr_assert_neq(access(in_dir("b.ckpt.tmp"), F_OK), 0);
+    struct stat st;
+    cr_assert(lstat(in_dir("soft.ckpt"), &st) == 0 && S_ISLNK(st.st_mode));
+    cr_assert(stat(in_dir("b.ckpt"), &st) == 0 && st.st_nlink == 2);
+    assert_kept(in_dir("b.ckpt"), before, n);
+}
+
+Test(program, a_symbolic_link_is_not_replaced, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A save renames its file into place, which at --out replaces a
+     * symbolic link itself, not the file it leads to: a link there is
+     * refused, whether it leads to a checkpoint (given as --out, or
+     * resumed in place) or nowhere.  A link at --log that leads nowhere
+     * is refused too: the file it would make may be the checkpoint.
+     * Each is refused in one line before the run, and left as it was. */
+    train_names("--steps 10 --stop-at 5 --out %s/b.ckpt");
+    size_t n;
+    unsigned char *before = slurp(in_dir("b.ckpt"), &n);
+    static const char *const links[][2] = {
+        {"b.link", "b.ckpt"}, {"gone.link", "gone.ckpt"},
+        {"c.csv", "c.ckpt"}};
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(symlink(links[i][1], in_dir(links[i][0])), 0);
+    static const struct {
+        const char *args, *name, *says;
+    } cases[] = {
+        {NAMES " --steps 5 --out %s/b.link", "b.link",
+         "is a symbolic link, which a save would replace, not follow; "
+         "leaving it alone"},
+        {" --data tests/data/names.txt --resume %s/b.link", "b.link",
+         "is a symbolic link, which a save would replace, not follow; "
+         "leaving it alone"},
+        {NAMES " --steps 5 --out %s/gone.link", "gone.link",
+         "is a symbolic link that leads nowhere; leaving it alone"},
+        {NAMES " --steps 5 --out %s/c.ckpt --log %s/c.csv", "c.csv",
+         "is a symbolic link that leads nowhere; leaving it alone"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[300], command[600], want[300];
+        snprintf(args, sizeof args, cases[i].args, dir, dir);
+        snprintf(command, sizeof command, MICROGPT " train%s", args);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: %s/%s %s\n", dir,
+                 cases[i].name, cases[i].says);
+        cr_assert_eq(status, 1, "%s: status %d: %s", args, status, out);
+        cr_assert_str_eq(out, want);
+    }
+    for (int i = 0; i < 3; i++) {
+        char link[64], tmp[64];
+        ssize_t got = readlink(in_dir(links[i][0]), link, sizeof link - 1);
+        cr_assert(got >= 0, "%s kept", links[i][0]);
+        link[got] = '\0';
+        cr_assert_str_eq(link, links[i][1]);
+        snprintf(tmp, sizeof tmp, "%s.tmp", links[i][0]);
+        cr_assert_neq(access(in_dir(tmp), F_OK), 0, "%s", tmp);
+    }
+    cr_assert_neq(access(in_dir("gone.ckpt"), F_OK), 0, "nothing made");
+    cr_assert_neq(access(in_dir("c.ckpt"), F_OK), 0, "nothing made");
+    assert_kept(in_dir("b.ckpt"), before, n);
+}
+
 /* The mean loss of steps first + 1 to last in a log, summed in order. */
 static double logged_mean(const char *log, int first, int last)
 {
