@@ -576,6 +576,9 @@ Test(model, longest_paths_agree_with_a_depth_by_hand)
                          "shape %d, %d positions", s, n);
             values_release(mark);
         }
+        for (int n = 2; n < c->block_size; n++)  /* the prose's claim */
+            cr_assert_eq(by_hand_depth(c, n + 1) - by_hand_depth(c, n),
+                         2 * (size_t)c->n_layer, "shape %d, %d", s, n);
         kv_free(kv);
         model_free(m);
         values_free();
@@ -830,6 +833,10 @@ Test(program, graph_figures)
     cr_assert_eq(without_commas(figure("depth-block")),
                  (long)by_hand_depth(&WORD, 16));
     cr_assert_gt(without_commas(figure("depth-example")), 1000);
+    /* The prose: each position past the first adds two nodes a layer. */
+    cr_assert_eq(without_commas(figure("depth-block"))
+                 - without_commas(figure("depth-example")),
+                 2 * WORD.n_layer * (16 - 6));
 }
 
 Test(program, untrained_loss_figure_is_the_models)
