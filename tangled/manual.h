@@ -64,7 +64,9 @@ void manual_load(Manual *e, const Model *m);
 void manual_store(const Manual *e, Model *m);
 /* The loss on a sequence of n >= 2 tokens, the same double that
    sequence_loss() computes; keeps what manual_backward needs, including
-   the pointer tokens. */
+   the pointer tokens.  Lays e->acts and e->dacts out anew for the
+   sequence (pointers into them from before are stale), growing their
+   block if the sequence is the longest yet; exits if memory runs out. */
 double manual_forward(Manual *e, const int *tokens, int n);
 /* Adds the gradients of the last forward pass's loss into e->grads. */
 void manual_backward(Manual *e);

@@ -492,11 +492,12 @@ static size_t acts_by_hand(const Config *c, size_t T)
 
 Test(model, one_engine_serves_documents_long_and_short)
 {
-    /* One engine on names of 4 to 15 letters and back, and on one cut
-     * at the block: each loss the autograd engine's to the bit, each
+    /* One engine on names of 3 to 15 letters, in an order that grows
+     * and shrinks: each loss the autograd engine's to the bit, each
      * gradient within 1e-10, each layout the document's own size, and
-     * the block grown only for a longer one.  The block is 12 long but
-     * laid out for no more than a document needs. */
+     * the block grown only for a longer one.  The model's block is 12
+     * positions: "christopher" fills it exactly (13 tokens, 12
+     * predictions), and "alexandriaelise" is cut to it. */
     Corpus *c = load("tests/data/names.txt");
     Tokenizer *tok = tokenizer_build(c, BY_CHAR);
     Config shape = {tok->bos + 1, 16, 4, 2, 12};
@@ -537,13 +538,18 @@ Test(model, one_engine_serves_documents_long_and_short)
 
 Test(model, a_long_block_costs_nothing_until_used)
 {
-    /* The word model with room for 4096 positions: laid out for all of
-     * them, its attention weights alone would be 4 x 4096^2 doubles a
-     * layer, more than half a gigabyte (the prose's figure); on a
-     * sentence of five words, the block holds what six positions
-     * need. */
+    /* The word model with room for 4096 positions.  Laid out for all of
+     * them, a block would hold more than half a gigabyte of attention
+     * weights a layer, as the prose says.  acts_by_hand(T) is a T + b T^2
+     * with b T^2 the weights, H T^2 a layer, so f(T) - 2 f(T/2) is half
+     * the weights of all layers.  On a sentence of five words the block
+     * holds what six positions need, and no more. */
     Config shape = {597, 32, 4, 2, 4096};
-    cr_assert_gt(4.0 * 4096 * 4096 * sizeof(double), 0.5e9);
+    double attention = 2.0 * (double)(acts_by_hand(&shape, 4096)
+                                      - 2 * acts_by_hand(&shape, 2048))
+                       / shape.n_layer * sizeof(double);
+    cr_assert_eq(attention, 4.0 * 4096 * 4096 * sizeof(double));
+    cr_assert_gt(attention, 0.5e9);
     Manual *e = manual_new(&shape);
     cr_assert_eq(e->room, 0);
     const int sentence[7] = {596, 4, 1, 2, 0, 3, 596};
@@ -814,7 +820,7 @@ Test(dots, the_running_examples_graph_counted_by_hand)
     values_free();
 }
 
-Test(dots, the_gpt_check_table)
+Test(model, the_gpt_check_table)
 {
     /* The chapter's table of one step by both engines: each row's
      * parameters as chapter 3 counts them, the same loss to the bit,
