@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -231,7 +232,7 @@ static const char TRAIN_HELP[] =
 "  --block-size N       the most positions per document (default: 16)\n"
 "  --out CHECKPOINT     where to save (default: model.ckpt, or the file\n"
 "                       resumed); a checkpoint there is replaced, any\n"
-"                       other file kept\n"
+"                       other file, or a link, kept\n"
 "  --log CSV            every step's loss and learning rate; a resumed\n"
 "                       run adds its steps to the end of its log\n"
 "  --resume CHECKPOINT  go on with a saved run, with its settings\n"
@@ -330,7 +331,7 @@ static int log_is_out(const char *log, const char *out)
 }
 static const char *check_settings(Settings *s, const Option *opts, int n)
 {
-    static char why[300];
+    static char why[PATH_MAX + 200];  /* room for a path */
     if (!find_engine(s->engine)) {
         snprintf(why, sizeof why, "--engine must be one of: %s",
                  engine_names());

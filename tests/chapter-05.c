@@ -476,7 +476,7 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
     corpus_free(c);
 }
 
-/* ---- the program --------------------------------------------------------- */
+/* ---- the program ------------------------------------------------------- */
 
 #define NAMES " --tokenizer char --data tests/data/names.txt"
 
@@ -725,6 +725,20 @@ Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
         cr_assert_str_eq(out, want);
         cr_assert_neq(access(in_dir(logs[i]), F_OK), 0, "nothing written");
     }
+    /* A long spelling of the same name gets the whole line too. */
+    char log[1000] = "", command[1600], want[1200];
+    snprintf(log, sizeof log, "%s/", dir);
+    for (int i = 0; i < 200; i++)
+        strcat(log, "./");
+    strcat(log, "a.ckpt");
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 5 "
+             "--out %s/a.ckpt --log %s", dir, log);
+    int status;
+    char *out = run(command, &status);
+    snprintf(want, sizeof want, "microgpt train: --log %s is the "
+             "checkpoint's file, or the one its save goes through\n", log);
+    cr_assert_eq(status, 2);
+    cr_assert_str_eq(out, want);
 }
 
 Test(program, the_log_may_not_be_the_checkpoint_by_another_name,
@@ -832,6 +846,37 @@ Test(program, a_symbolic_link_is_not_replaced, .init = make_dir,
     cr_assert_neq(access(in_dir("gone.ckpt"), F_OK), 0, "nothing made");
     cr_assert_neq(access(in_dir("c.ckpt"), F_OK), 0, "nothing made");
     assert_kept(in_dir("b.ckpt"), before, n);
+}
+
+Test(program, a_log_is_written_through_a_symbolic_link, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Writing into a file leaves its name alone, so a link at --log is
+     * followed: a run logs steps 1 to 4 to real.csv, and its resumption
+     * with a link to that log adds steps 5 to 8 to real.csv, the link
+     * staying a link. */
+    train_names("--steps 8 --stop-at 4 --out %s/d.ckpt --log %s/real.csv");
+    cr_assert_eq(symlink("real.csv", in_dir("log.link")), 0);
+    char command[600];
+    snprintf(command, sizeof command, MICROGPT " train --data "
+             "tests/data/names.txt --resume %s/d.ckpt --log %s/log.link",
+             dir, dir);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    struct stat st;
+    cr_assert(lstat(in_dir("log.link"), &st) == 0 && S_ISLNK(st.st_mode));
+    FILE *f = fopen(in_dir("real.csv"), "r");
+    cr_assert_not_null(f);
+    char line[200];
+    int rows = 0, step = 0;
+    cr_assert_not_null(fgets(line, sizeof line, f));  /* the header */
+    while (fgets(line, sizeof line, f)) {
+        cr_assert_eq(sscanf(line, "%d,", &step), 1, "%s", line);
+        cr_assert_eq(step, ++rows, "%s", line);
+    }
+    fclose(f);
+    cr_assert_eq(rows, 8);
 }
 
 /* The mean loss of steps first + 1 to last in a log, summed in order. */
@@ -1224,7 +1269,7 @@ Test(program, figures, .init = make_dir, .fini = remove_dir)
         cr_assert_not_null(strstr(out, want[i]), "no %s", want[i]);
 }
 
-/* ---- the Python original's losses ---------------------------------------- */
+/* ---- the Python original's losses -------------------------------------- */
 
 /* Checks the first n rows of a microgpt log against a file of the
  * original's losses, "step loss" a line, loss to all 17 digits. */
