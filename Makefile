@@ -6,7 +6,7 @@
 #                          on, sanitizer and leak runs, check-tangled, that
 #                          data/sentences.txt is what the grammar draws,
 #                          the book's link check, that tools/phases.c
-#                          (make bench's) still compiles
+#                          (make bench's and the book's) still compiles
 #   make chapter-N         build stage N (chapters 1..N) in build/chapter-N/
 #   make test-chapter-N    run chapters 1..N's tests against stage N
 #   make bench             time both training engines (RUNS=3 rounds),
@@ -103,15 +103,25 @@ bench: deps stages build/microgpt $(BENCH)/phases
 	@build/chapter-$(LAST)/backprop-demo --bench $(BENCH)/full.txt
 	@echo
 	@echo "Where a step's time goes (tools/phases.c; mean per step):"
-	@$(BENCH)/phases
+	@$(BENCH)/phases > $(BENCH)/phases.txt
+	@build/chapter-$(LAST)/backprop-demo --phases $(BENCH)/phases.txt
 
 # tools/phases.c times the parts of each engine's step apart; it is built
-# against the last stage's library with that stage's flags.
+# against the last stage's library with that stage's flags.  The book's
+# table of them comes from a short run, the autograd engine on the word
+# model for 500 steps as in the book's benchmark (a few seconds in all),
+# made again when the program changes, as the benchmark is.
 $(BENCH)/phases: tools/phases.c stages
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -ffp-contract=off \
 	  -fno-builtin-pow -fno-math-errno -O3 -Ibuild/chapter-$(LAST)/src \
 	  -o $@ $< build/chapter-$(LAST)/libstage.a -lm
+
+$(BENCH)/phases-book.txt: build/microgpt tools/phases.c data/sentences.txt \
+                          tests/data/names.txt | $(BENCH)/phases
+	@echo "The book's parts of a step: $(BENCH)/phases 500..."
+	$(BENCH)/phases 500 > $@.tmp
+	@mv $@.tmp $@
 
 # ---- the readable sources ----------------------------------------------
 
@@ -141,7 +151,8 @@ $(BOOK)/md/.stamp: $(CHAPTERS) book/nw2md.awk
 $(MD) $(BOOK)/md/contents.md: $(BOOK)/md/.stamp ;
 
 # The programs of every stage print the figures the prose names.
-$(FIGURES): stages tools/figures $(RUN).out $(BENCH)/book.txt
+$(FIGURES): stages tools/figures $(RUN).out $(BENCH)/book.txt \
+            $(BENCH)/phases-book.txt
 	@mkdir -p $(@D)
 	@tools/figures $(STAGES) > $@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi

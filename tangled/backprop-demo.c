@@ -1,6 +1,6 @@
 /* backprop-demo.c: chapter 7's figures: gradients by hand against
    central differences and against the graph, the two engines' runs,
-   and a benchmark's table. */
+   and the tables of a benchmark and of where a step's time goes. */
 #define _POSIX_C_SOURCE 200809L  /* clock_gettime */
 #include <math.h>
 #include <stdio.h>
@@ -361,23 +361,160 @@ static int print_bench(const char *path, int figures)
                "day)\n", PYTHON_SECONDS, PYTHON_SECONDS_SLOW);
     return n > 0;
 }
+typedef struct {
+    char model[16], engine[16];
+    int steps;
+    double nodes, us[3];  /* the parts' mean microseconds a step */
+} Phases;
+
+static const char *const PARTS[2][3] = {
+    {"building the graph", "the backward walk", "Adam"},
+    {"forward", "backward", "AdamW"}};
+
+/* 0 for the autograd engine, 1 for the manual one, -1 for neither. */
+static int engine_index(const char *engine)
+{
+    return !strcmp(engine, "autograd") ? 0
+           : !strcmp(engine, "manual") ? 1 : -1;
+}
+
+static double step_us(const Phases *p)
+{
+    return p->us[0] + p->us[1] + p->us[2];
+}
+
+/* The graph's mean nodes a step, as "34,689". */
+static const char *nodes(const Phases *p, char *buf)
+{
+    return with_commas((size_t)(p->nodes + 0.5), buf);
+}
+
+/* A line's fields, if it is one that tools/phases.c writes. */
+static int read_phase_line(const char *line, Phases *p)
+{
+    int end = 0;
+    if (sscanf(line, "%15s %15s %d %lf %lf %lf %lf %n", p->model,
+               p->engine, &p->steps, &p->nodes, &p->us[0], &p->us[1],
+               &p->us[2], &end) != 7 || line[end] != '\0')
+        return 0;
+    double all = step_us(p);
+    return engine_index(p->engine) >= 0 && p->steps > 0
+           && p->nodes >= 0 && isfinite(p->nodes) && p->us[0] >= 0
+           && p->us[1] >= 0 && p->us[2] >= 0 && all > 0 && isfinite(all);
+}
+
+static int read_phases(const char *path, Phases *p)
+{
+    FILE *f = fopen(path, "r");
+    char line[256];
+    int n = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        if (n == MAX_BENCH || !read_phase_line(line, &p[n])) {
+            fprintf(stderr, "backprop-demo: %s: line %d is not a model, "
+                    "an engine, steps, nodes and three times\n", path,
+                    n + 1);
+            fclose(f);
+            return 0;
+        }
+        n++;
+    }
+    if (f)
+        fclose(f);
+    if (n == 0)
+        fprintf(stderr, "backprop-demo: %s: no timings of a step's "
+                "parts\n", path);
+    return n;
+}
+static const Phases *phases_row(const Phases *p, int n, const char *model,
+                                const char *engine)
+{
+    for (int i = 0; i < n; i++)
+        if (!strcmp(p[i].model, model) && !strcmp(p[i].engine, engine))
+            return &p[i];
+    return NULL;
+}
+
+/* The share of p's step that its parts from..to take, as "12%". */
+static void print_share(const char *name, const Phases *p, int from,
+                        int to)
+{
+    double us = 0;
+    for (int k = from; k <= to; k++)
+        us += p->us[k];
+    printf("%%%% %s\n%.0f%%\n", name, 100 * us / step_us(p));
+}
+
+static int print_phase_figures(const char *path, const Phases *p, int n)
+{
+    const Phases *wa = phases_row(p, n, "word", "autograd"),
+                 *ca = phases_row(p, n, "char", "autograd"),
+                 *wm = phases_row(p, n, "word", "manual"),
+                 *cm = phases_row(p, n, "char", "manual");
+    if (!wa || !ca || !wm || !cm) {
+        fprintf(stderr, "backprop-demo: %s: wants a line for each model "
+                "(word, char) and engine\n", path);
+        return 0;
+    }
+    char buf[NUMBER_ROOM];
+    print_share("phases-graph-word", wa, 0, 1);
+    print_share("phases-graph-char", ca, 0, 1);
+    print_share("phases-adamw-word", wm, 2, 2);
+    print_share("phases-adamw-char", cm, 2, 2);
+    printf("%%%% phases-nodes-word\n%s\n", nodes(wa, buf));
+    return 1;
+}
+static int print_phases(const char *path, int figures)
+{
+    Phases p[MAX_BENCH];
+    int n = read_phases(path, p), graphs = 0;
+    if (n == 0 || (figures && !print_phase_figures(path, p, n)))
+        return 0;
+    printf("%s| model | engine | steps | part of a step | per step | "
+           "share |\n|:--|:--|--:|:--|--:|--:|\n",
+           figures ? "%% phases\n" : "");
+    for (int i = 0; i < n; i++) {
+        const char *const *part = PARTS[engine_index(p[i].engine)];
+        double all = step_us(&p[i]);
+        char t[NUMBER_ROOM];
+        printf("| %s | %s | %d ", p[i].model, p[i].engine, p[i].steps);
+        for (int k = 0; k < 3; k++)
+            printf("%s| %s | %s | %.0f%% |\n", k ? "| | | " : "", part[k],
+                   duration(p[i].us[k] * 1e-6, t), 100 * p[i].us[k] / all);
+        printf("| | | | the whole step | %s | |\n",
+               duration(all * 1e-6, t));
+    }
+    for (int i = 0; !figures && i < n; i++) {
+        char buf[NUMBER_ROOM];
+        if (engine_index(p[i].engine) == 0)
+            printf("%s%s (%s)", graphs++ ? ", " : "\nThe autograd "
+                   "engine's graphs, mean nodes a step: ",
+                   nodes(&p[i], buf), p[i].model);
+    }
+    if (graphs)
+        printf(".\n");
+    return 1;
+}
 
 int main(int argc, char **argv)
 {
     int figures = argc >= 2 && strcmp(argv[1], "--figures") == 0;
     int bench = argc == 3 && strcmp(argv[1], "--bench") == 0;
-    if (!(figures && argc <= 4) && !bench) {
-        fprintf(stderr, "usage: %s --figures [BENCH [LOG]] | --bench "
-                "BENCH\n", argv[0]);
+    int phases = argc == 3 && strcmp(argv[1], "--phases") == 0;
+    if (!(figures && argc <= 5) && !bench && !phases) {
+        fprintf(stderr, "usage: %s --figures [BENCH [LOG [PHASES]]] | "
+                "--bench BENCH | --phases PHASES\n", argv[0]);
         return 2;
     }
     const char *path = argc >= 3 ? argv[2] : "build/bench/book.txt";
-    const char *log = argc == 4 ? argv[3] : "build/runs/word.csv";
+    const char *log = argc >= 4 ? argv[3] : "build/runs/word.csv";
+    const char *parts = argc == 5 ? argv[4] : "build/bench/phases-book.txt";
     if (bench)
         return print_bench(path, 0) ? 0 : 1;
+    if (phases)
+        return print_phases(path, 0) ? 0 : 1;
     print_mlp_figures();
     print_dot_figures();
     int ok = print_gpt_check() && print_engines_agree()
              && print_word_engines(log);
-    return ok && print_bench(path, 1) ? 0 : 1;
+    return ok && print_bench(path, 1) && print_phases(parts, 1) ? 0 : 1;
 }

@@ -810,7 +810,8 @@ Test(dots, the_running_examples_graph_counted_by_hand)
     cr_assert_eq((double)depth, depth_below(loss));
     int status;
     char *out = run(STAGE_DIR "/backprop-demo --figures "
-                    "tests/data/bench.txt tests/data/run.csv", &status);
+                    "tests/data/bench.txt tests/data/run.csv "
+                    "tests/data/phases.txt", &status);
     cr_assert_eq(status, 0, "%s", out);
     cr_assert_eq(figure_number(out, "nodes-example-dots"), (long)made);
     cr_assert_eq(figure_number(out, "depth-example-dots"), (long)depth);
@@ -835,7 +836,8 @@ Test(model, the_gpt_check_table)
     } rows[2] = {{&word, 6}, {&chars, 5}};
     int status;
     char *out = run(STAGE_DIR "/backprop-demo --figures "
-                    "tests/data/bench.txt tests/data/run.csv", &status);
+                    "tests/data/bench.txt tests/data/run.csv "
+                    "tests/data/phases.txt", &status);
     cr_assert_eq(status, 0, "%s", out);
     const char *at = strstr(out, "%% gpt-check\n");
     cr_assert_not_null(at);
@@ -1127,4 +1129,118 @@ Test(engine, the_benchmark_table_from_a_hand_made_file)
         "| 2.8 MB | 36 | 3715 |"};
     for (int i = 0; i < 4; i++)
         cr_assert_not_null(strstr(out, rows[i]), "row %d:\n%s", i, out);
+}
+
+Test(engine, the_phases_table_from_a_hand_made_file)
+{
+    /* tests/data/phases.txt, made up.  By hand: the word model's
+     * autograd step is 1200 + 2000 + 800 = 4000 µs, 30%, 50% and 20% of
+     * it, its graph built and walked 80%; the manual one's 80 + 160 +
+     * 160 = 400 µs, AdamW 40%; the characters' autograd step 90 + 120 +
+     * 90 = 300 µs, its graph 70%; their manual one's 12 + 20 + 8 = 40
+     * µs, AdamW 20%.  The graphs' 30000.4 and 4999.6 mean nodes round
+     * to 30,000 and 5,000. */
+    static const char *const rows =
+        "| model | engine | steps | part of a step | per step | share |\n"
+        "|:--|:--|--:|:--|--:|--:|\n"
+        "| word | autograd | 500 | building the graph | 1.2 ms | 30% |\n"
+        "| | | | the backward walk | 2.0 ms | 50% |\n"
+        "| | | | Adam | 800.0 µs | 20% |\n"
+        "| | | | the whole step | 4.0 ms | |\n"
+        "| word | manual | 5000 | forward | 80.0 µs | 20% |\n"
+        "| | | | backward | 160.0 µs | 40% |\n"
+        "| | | | AdamW | 160.0 µs | 40% |\n"
+        "| | | | the whole step | 400.0 µs | |\n"
+        "| char | autograd | 1000 | building the graph | 90.0 µs | 30% |\n"
+        "| | | | the backward walk | 120.0 µs | 40% |\n"
+        "| | | | Adam | 90.0 µs | 30% |\n"
+        "| | | | the whole step | 300.0 µs | |\n"
+        "| char | manual | 1000 | forward | 12.0 µs | 30% |\n"
+        "| | | | backward | 20.0 µs | 50% |\n"
+        "| | | | AdamW | 8.0 µs | 20% |\n"
+        "| | | | the whole step | 40.0 µs | |\n";
+    static const char *const figures[] = {
+        "%% phases-graph-word\n80%\n", "%% phases-graph-char\n70%\n",
+        "%% phases-adamw-word\n40%\n", "%% phases-adamw-char\n20%\n",
+        "%% phases-nodes-word\n30,000\n"};
+    int status;
+    char *out = run(STAGE_DIR "/backprop-demo --phases "
+                    "tests/data/phases.txt", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char want[2048];
+    snprintf(want, sizeof want, "%s\nThe autograd engine's graphs, mean "
+             "nodes a step: 30,000 (word), 5,000 (char).\n", rows);
+    cr_assert_str_eq(out, want);
+    out = run(STAGE_DIR "/backprop-demo --figures tests/data/bench.txt "
+              "tests/data/run.csv tests/data/phases.txt", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    snprintf(want, sizeof want, "%%%% phases\n%s", rows);
+    cr_assert_not_null(strstr(out, want), "%s", out);
+    for (int i = 0; i < 5; i++)
+        cr_assert_not_null(strstr(out, figures[i]), "%s\n%s", figures[i],
+                           out);
+}
+
+/* What backprop-demo wrote on its standard error, and its status, given
+ * arguments args; the text is good until the next call. */
+static char *demo_errors(const char *args, int *status)
+{
+    char command[1024];
+    snprintf(command, sizeof command,
+             "{ " STAGE_DIR "/backprop-demo %s 2>&1 >/dev/null; }", args);
+    return run(command, status);
+}
+
+Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* The file missing, for the table alone and for the figures; a line
+     * cut short, one of an unknown engine, one with more after it, and
+     * one with no time at all; and, for the figures, a file without the
+     * character model. */
+    static const char *const garbled[] = {
+        "word autograd 500 30000 1200.0 2000.0 800.0\nchar manual 1000\n",
+        "word autograd 500 30000 1200.0 2000.0 800.0\n"
+        "word graph 500 0 1.0 2.0 3.0\n",
+        "word autograd 500 30000 1200.0 2000.0 800.0\n"
+        "word manual 500 0 1.0 2.0 3.0 4.0\n",
+        "word autograd 500 30000 1200.0 2000.0 800.0\n"
+        "word manual 500 0 0.0 0.0 0.0\n"};
+    int status;
+    char args[512], want[512];
+    char *err = demo_errors("--phases tests/data/no-such-phases.txt",
+                            &status);
+    cr_assert_eq(status, 1);
+    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-phases.txt: "
+                          "no timings of a step's parts\n");
+    err = demo_errors("--figures tests/data/bench.txt tests/data/run.csv "
+                      "tests/data/no-such-phases.txt", &status);
+    cr_assert_eq(status, 1);
+    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-phases.txt: "
+                          "no timings of a step's parts\n");
+    const char *path = in_dir("phases.txt");
+    for (int i = 0; i < 4; i++) {
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs(garbled[i], f);
+        fclose(f);
+        snprintf(args, sizeof args, "--phases %s", path);
+        err = demo_errors(args, &status);
+        cr_assert_eq(status, 1, "file %d", i);
+        snprintf(want, sizeof want, "backprop-demo: %s: line 2 is not a "
+                 "model, an engine, steps, nodes and three times\n", path);
+        cr_assert_str_eq(err, want, "file %d", i);
+    }
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("word autograd 500 30000 1200.0 2000.0 800.0\n"
+          "word manual 5000 0 80.0 160.0 160.0\n", f);
+    fclose(f);
+    snprintf(args, sizeof args, "--figures tests/data/bench.txt "
+             "tests/data/run.csv %s", path);
+    err = demo_errors(args, &status);
+    cr_assert_eq(status, 1);
+    snprintf(want, sizeof want, "backprop-demo: %s: wants a line for each "
+             "model (word, char) and engine\n", path);
+    cr_assert_str_eq(err, want);
 }

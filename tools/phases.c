@@ -1,4 +1,5 @@
-/* tools/phases.c: where a training step's time goes, for `make bench`.
+/* tools/phases.c: where a training step's time goes, for `make bench`
+   and chapter 7's table.
 
    Trains each engine on each model the way `microgpt train` does (the
    same documents in the same order, from the same starting parameters)
@@ -7,10 +8,14 @@
                nodes, as the engine trains), backward() (the walk and
                the visit), and Adam;
      manual:   the forward pass, the backward pass, and AdamW.
-   and prints the mean of each part per step, with the autograd graph's
-   mean size.  The parts add up to a little more than a step of
-   `microgpt train`, since reading the clock between them costs a
-   little and each part starts where the last left the caches.
+   and prints a line per model and engine:
+     model engine steps nodes-a-step part1 part2 part3
+   the parts in that order, each the mean microseconds a step; the
+   nodes are the autograd graph's mean size, 0 for the manual engine.
+   `backprop-demo --phases` formats the lines as a table.  The parts add
+   up to a little more than a step of `microgpt train`, since reading
+   the clock between them costs a little and each part starts where the
+   last left the caches.
 
    Usage: phases [WORD_STEPS]  (the autograd engine's steps on the word
    model, default 1000; the manual engine trains it 5000, and both train
@@ -76,11 +81,9 @@ static void autograd(const Setup *s, int steps)
         values_release(mark);
         part[0] += t1 - t0, part[1] += t2 - t1, part[2] += t3 - t2;
     }
-    printf("%s autograd, %d steps, %.0f nodes a step: graph %.1f us, "
-           "backward %.1f us, Adam %.1f us, in all %.1f us a step\n",
-           s->name, steps, nodes / steps, 1e6 * part[0] / steps,
-           1e6 * part[1] / steps, 1e6 * part[2] / steps,
-           1e6 * (part[0] + part[1] + part[2]) / steps);
+    printf("%s autograd %d %.0f %.1f %.1f %.1f\n", s->name, steps,
+           nodes / steps, 1e6 * part[0] / steps, 1e6 * part[1] / steps,
+           1e6 * part[2] / steps);
     values_dot_nodes(0);
     run_free(r);
     corpus_free(c);
@@ -105,11 +108,9 @@ static void manual(const Setup *s, int steps)
         double t3 = now();
         part[0] += t1 - t0, part[1] += t2 - t1, part[2] += t3 - t2;
     }
-    printf("%s manual, %d steps: forward %.1f us, backward %.1f us, "
-           "AdamW %.1f us, in all %.1f us a step\n", s->name, steps,
+    printf("%s manual %d 0 %.1f %.1f %.1f\n", s->name, steps,
            1e6 * part[0] / steps, 1e6 * part[1] / steps,
-           1e6 * part[2] / steps,
-           1e6 * (part[0] + part[1] + part[2]) / steps);
+           1e6 * part[2] / steps);
     manual_free(e);
     run_free(r);
     corpus_free(c);
