@@ -111,14 +111,15 @@ bench: deps stages build/microgpt $(BENCH)/phases
 # table of them comes from a short run, the autograd engine on the word
 # model for 500 steps as in the book's benchmark (a few seconds in all),
 # made again when the program changes, as the benchmark is.
-$(BENCH)/phases: tools/phases.c stages
+$(BENCH)/phases: tools/phases.c build/microgpt
 	@mkdir -p $(@D)
 	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -ffp-contract=off \
 	  -fno-builtin-pow -fno-math-errno -O3 -Ibuild/chapter-$(LAST)/src \
 	  -o $@ $< build/chapter-$(LAST)/libstage.a -lm
 
 $(BENCH)/phases-book.txt: build/microgpt tools/phases.c data/sentences.txt \
-                          tests/data/names.txt | $(BENCH)/phases
+                          tests/data/names.txt | $(BENCH)/phases \
+                          $(BENCH)/book.txt
 	@echo "The book's parts of a step: $(BENCH)/phases 500..."
 	$(BENCH)/phases 500 > $@.tmp
 	@mv $@.tmp $@

@@ -2,6 +2,8 @@
    central differences and against the graph, the two engines' runs,
    and the tables of a benchmark and of where a step's time goes. */
 #define _POSIX_C_SOURCE 200809L  /* clock_gettime */
+#include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,20 +364,21 @@ static int print_bench(const char *path, int figures)
     return n > 0;
 }
 typedef struct {
-    char model[16], engine[16];
-    int steps;
-    double nodes, us[3];  /* the parts' mean microseconds a step */
+    int steps;     /* 0 until its line is read */
+    long nodes;    /* the graph's mean a step */
+    double us[3];  /* the parts' mean microseconds a step */
 } Phases;
 
+static const char *const MODELS[2] = {"word", "char"};
+static const char *const ENGINES[2] = {"autograd", "manual"};
 static const char *const PARTS[2][3] = {
     {"building the graph", "the backward walk", "Adam"},
     {"forward", "backward", "AdamW"}};
 
-/* 0 for the autograd engine, 1 for the manual one, -1 for neither. */
-static int engine_index(const char *engine)
+/* i if name is names[i], or -1. */
+static int index_of(const char *name, const char *const names[2])
 {
-    return !strcmp(engine, "autograd") ? 0
-           : !strcmp(engine, "manual") ? 1 : -1;
+    return !strcmp(name, names[0]) ? 0 : !strcmp(name, names[1]) ? 1 : -1;
 }
 
 static double step_us(const Phases *p)
@@ -383,115 +386,93 @@ static double step_us(const Phases *p)
     return p->us[0] + p->us[1] + p->us[2];
 }
 
-/* The graph's mean nodes a step, as "34,689". */
-static const char *nodes(const Phases *p, char *buf)
+/* Puts one line in its place in p: NULL, or what is wrong with it. */
+static const char *read_phase_line(const char *line, Phases p[2][2])
 {
-    return with_commas((size_t)(p->nodes + 0.5), buf);
-}
-
-/* A line's fields, if it is one that tools/phases.c writes. */
-static int read_phase_line(const char *line, Phases *p)
-{
+    char model[16], engine[16];
+    Phases q;
+    long steps;
     int end = 0;
-    if (sscanf(line, "%15s %15s %d %lf %lf %lf %lf %n", p->model,
-               p->engine, &p->steps, &p->nodes, &p->us[0], &p->us[1],
-               &p->us[2], &end) != 7 || line[end] != '\0')
-        return 0;
-    double all = step_us(p);
-    return engine_index(p->engine) >= 0 && p->steps > 0
-           && p->nodes >= 0 && isfinite(p->nodes) && p->us[0] >= 0
-           && p->us[1] >= 0 && p->us[2] >= 0 && all > 0 && isfinite(all);
-}
-
-static int read_phases(const char *path, Phases *p)
-{
-    FILE *f = fopen(path, "r");
-    char line[256];
-    int n = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        if (n == MAX_BENCH || !read_phase_line(line, &p[n])) {
-            fprintf(stderr, "backprop-demo: %s: line %d is not a model, "
-                    "an engine, steps, nodes and three times\n", path,
-                    n + 1);
-            fclose(f);
-            return 0;
-        }
-        n++;
-    }
-    if (f)
-        fclose(f);
-    if (n == 0)
-        fprintf(stderr, "backprop-demo: %s: no timings of a step's "
-                "parts\n", path);
-    return n;
-}
-static const Phases *phases_row(const Phases *p, int n, const char *model,
-                                const char *engine)
-{
-    for (int i = 0; i < n; i++)
-        if (!strcmp(p[i].model, model) && !strcmp(p[i].engine, engine))
-            return &p[i];
+    if (sscanf(line, "%15s %15s %ld %ld %lf %lf %lf %n", model, engine,
+               &steps, &q.nodes, &q.us[0], &q.us[1], &q.us[2], &end) != 7
+        || line[end] != '\0')
+        return "is not a model, an engine, steps, nodes and three times";
+    int m = index_of(model, MODELS), e = index_of(engine, ENGINES);
+    if (m < 0 || e < 0)
+        return "names a model or an engine not timed here";
+    if (p[m][e].steps)
+        return "times a model and engine again";
+    int bad = steps < 1 || steps > INT_MAX || q.nodes < 0
+              || !(step_us(&q) > 0 && isfinite(step_us(&q)));
+    for (int k = 0; k < 3; k++)
+        bad |= signbit(q.us[k]);
+    if (bad)
+        return "has a count or a time that cannot be";
+    q.steps = (int)steps;
+    p[m][e] = q;
     return NULL;
 }
 
-/* The share of p's step that its parts from..to take, as "12%". */
-static void print_share(const char *name, const Phases *p, int from,
-                        int to)
+static int read_phases(const char *path, Phases p[2][2])
 {
-    double us = 0;
-    for (int k = from; k <= to; k++)
-        us += p->us[k];
-    printf("%%%% %s\n%.0f%%\n", name, 100 * us / step_us(p));
-}
-
-static int print_phase_figures(const char *path, const Phases *p, int n)
-{
-    const Phases *wa = phases_row(p, n, "word", "autograd"),
-                 *ca = phases_row(p, n, "char", "autograd"),
-                 *wm = phases_row(p, n, "word", "manual"),
-                 *cm = phases_row(p, n, "char", "manual");
-    if (!wa || !ca || !wm || !cm) {
-        fprintf(stderr, "backprop-demo: %s: wants a line for each model "
-                "(word, char) and engine\n", path);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        fprintf(stderr, "backprop-demo: %s: %s\n", path, strerror(errno));
         return 0;
     }
-    char buf[NUMBER_ROOM];
-    print_share("phases-graph-word", wa, 0, 1);
-    print_share("phases-graph-char", ca, 0, 1);
-    print_share("phases-adamw-word", wm, 2, 2);
-    print_share("phases-adamw-char", cm, 2, 2);
-    printf("%%%% phases-nodes-word\n%s\n", nodes(wa, buf));
+    char line[256];
+    const char *why = NULL;
+    int n = 0;
+    while (!why && fgets(line, sizeof line, f))
+        why = read_phase_line(line, p), n++;
+    fclose(f);
+    if (why) {
+        fprintf(stderr, "backprop-demo: %s: line %d %s\n", path, n, why);
+        return 0;
+    }
+    for (int m = 0; m < 2; m++)
+        for (int e = 0; e < 2; e++)
+            if (!p[m][e].steps) {
+                fprintf(stderr, "backprop-demo: %s: no line for the %s "
+                        "model's %s engine\n", path, MODELS[m], ENGINES[e]);
+                return 0;
+            }
     return 1;
 }
+static void print_share(const char *name, const Phases *p)
+{
+    printf("%%%% %s\n%.0f%%\n", name, 100 * p->us[2] / step_us(p));
+}
+
+/* The table; as the book's figures (with their names) if figures. */
 static int print_phases(const char *path, int figures)
 {
-    Phases p[MAX_BENCH];
-    int n = read_phases(path, p), graphs = 0;
-    if (n == 0 || (figures && !print_phase_figures(path, p, n)))
+    Phases p[2][2] = {{{0}}};
+    if (!read_phases(path, p))
         return 0;
-    printf("%s| model | engine | steps | part of a step | per step | "
-           "share |\n|:--|:--|--:|:--|--:|--:|\n",
-           figures ? "%% phases\n" : "");
-    for (int i = 0; i < n; i++) {
-        const char *const *part = PARTS[engine_index(p[i].engine)];
-        double all = step_us(&p[i]);
-        char t[NUMBER_ROOM];
-        printf("| %s | %s | %d ", p[i].model, p[i].engine, p[i].steps);
-        for (int k = 0; k < 3; k++)
-            printf("%s| %s | %s | %.0f%% |\n", k ? "| | | " : "", part[k],
-                   duration(p[i].us[k] * 1e-6, t), 100 * p[i].us[k] / all);
-        printf("| | | | the whole step | %s | |\n",
-               duration(all * 1e-6, t));
-    }
-    for (int i = 0; !figures && i < n; i++) {
+    if (figures) {
         char buf[NUMBER_ROOM];
-        if (engine_index(p[i].engine) == 0)
-            printf("%s%s (%s)", graphs++ ? ", " : "\nThe autograd "
-                   "engine's graphs, mean nodes a step: ",
-                   nodes(&p[i], buf), p[i].model);
+        print_share("phases-adam-word", &p[0][0]);
+        print_share("phases-adam-char", &p[1][0]);
+        print_share("phases-adamw-word", &p[0][1]);
+        print_share("phases-adamw-char", &p[1][1]);
+        printf("%%%% phases-nodes-word\n%s\n%%%% phases\n",
+               with_commas((size_t)p[0][0].nodes, buf));
     }
-    if (graphs)
-        printf(".\n");
+    printf("| model | engine | steps | part of a step | per step | share "
+           "|\n|:--|:--|--:|:--|--:|--:|\n");
+    for (int m = 0; m < 2; m++)
+        for (int e = 0; e < 2; e++) {
+            const Phases *q = &p[m][e];
+            char t[NUMBER_ROOM];
+            printf("| %s | %s | %d ", MODELS[m], ENGINES[e], q->steps);
+            for (int k = 0; k < 3; k++)
+                printf("%s| %s | %s | %.0f%% |\n", k ? "| | | " : "",
+                       PARTS[e][k], duration(q->us[k] * 1e-6, t),
+                       100 * q->us[k] / step_us(q));
+            printf("| | | | the whole step | %s | |\n",
+                   duration(step_us(q) * 1e-6, t));
+        }
     return 1;
 }
 

@@ -13,9 +13,9 @@
    the parts in that order, each the mean microseconds a step; the
    nodes are the autograd graph's mean size, 0 for the manual engine.
    `backprop-demo --phases` formats the lines as a table.  The parts add
-   up to a little more than a step of `microgpt train`, since reading
-   the clock between them costs a little and each part starts where the
-   last left the caches.
+   up to about a step of `microgpt train`, not exactly: reading the
+   clock between them costs a little, each part starts where the last
+   left the caches, and drawing the step's document is not timed.
 
    Usage: phases [WORD_STEPS]  (the autograd engine's steps on the word
    model, default 1000; the manual engine trains it 5000, and both train
