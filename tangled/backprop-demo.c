@@ -308,21 +308,42 @@ typedef struct {
 
 enum { MAX_BENCH = 8 };
 
+/* Whether line is one that tools/bench writes; if so, its fields. */
+static int read_bench_line(const char *line, Bench *b)
+{
+    long steps, runs;
+    int end = 0;
+    if (sscanf(line, "%15s %15s %ld %lf %lf %ld %n", b->model, b->engine,
+               &steps, &b->per_second, &b->peak_kb, &runs, &end) != 6
+        || line[end] != '\0' || steps < 1 || steps > INT_MAX || runs < 1
+        || runs > INT_MAX)
+        return 0;
+    b->steps = (int)steps, b->runs = (int)runs;
+    return b->per_second > 0 && isfinite(b->per_second)
+           && b->peak_kb >= 0 && isfinite(b->peak_kb);
+}
+
 static int read_bench(const char *path, Bench *b)
 {
     FILE *f = fopen(path, "r");
-    int n = 0;
-    while (f && n < MAX_BENCH &&
-           fscanf(f, "%15s %15s %d %lf %lf %d", b[n].model, b[n].engine,
-                  &b[n].steps, &b[n].per_second, &b[n].peak_kb,
-                  &b[n].runs) == 6)
+    if (!f) {
+        fprintf(stderr, "backprop-demo: %s: %s\n", path, strerror(errno));
+        return 0;
+    }
+    char line[256];
+    int n = 0, ok = 1;
+    while (ok && fgets(line, sizeof line, f)) {
+        ok = n < MAX_BENCH && read_bench_line(line, &b[n]);
         n++;
-    if (f)
-        fclose(f);
-    if (n == 0)
+    }
+    fclose(f);
+    if (!ok)
+        fprintf(stderr, "backprop-demo: %s: line %d is not a model, an "
+                "engine, steps, steps/s, kilobytes and runs\n", path, n);
+    else if (n == 0)
         fprintf(stderr, "backprop-demo: %s: no benchmark results\n",
                 path);
-    return n;
+    return ok ? n : 0;
 }
 static const Bench *autograd_row(const Bench *b, int n, const char *model)
 {
@@ -337,6 +358,8 @@ static int print_bench(const char *path, int figures)
 {
     Bench b[MAX_BENCH];
     int n = read_bench(path, b);
+    if (n == 0)
+        return 0;
     printf("%s| model | engine | runs × steps | per step | steps/s | "
            "whole run | peak memory | × autograd | × Python |\n"
            "|:--|:--|--:|--:|--:|--:|--:|--:|--:|\n",
@@ -361,7 +384,7 @@ static int print_bench(const char *path, int figures)
     if (figures)
         printf("%%%% python-seconds\n%.1f s (and %.1f s on a slower "
                "day)\n", PYTHON_SECONDS, PYTHON_SECONDS_SLOW);
-    return n > 0;
+    return 1;
 }
 typedef struct {
     int steps;     /* 0 until its line is read */

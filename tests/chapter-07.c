@@ -1247,3 +1247,55 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
             cr_assert_str_eq(err, want, "file %zu", i);
         }
 }
+
+Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* The file missing or empty; then a second line cut short, one with
+     * more after it, and ones whose counts or rates cannot be: each
+     * refused in one line, whatever is asked for, before any table. */
+    static const char *const head = "word autograd 500 50 70000 3\n";
+    static const char *const bad[] = {
+        "word manual 5000 2500 13000\n", "word manual 5000 2500 13000 3 "
+        "1\n", "word manual 0 2500 13000 3\n", "word manual 5000 0 "
+        "13000 3\n", "word manual 5000 2500 -1 3\n", "word manual 5000 "
+        "2500 13000 0\n", "word manual 5000 nan 13000 3\n"};
+    const char *path = in_dir("bench.txt");
+    char args[512], want[512];
+    int status;
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fclose(f);
+    snprintf(args, sizeof args, "--bench %s", path);
+    char *err = demo_errors(args, &status);
+    cr_assert_eq(status, 1);
+    snprintf(want, sizeof want, "backprop-demo: %s: no benchmark "
+             "results\n", path);
+    cr_assert_str_eq(err, want);
+    err = demo_errors("--bench tests/data/no-such-bench.txt", &status);
+    cr_assert_eq(status, 1);
+    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-bench.txt: "
+                          "No such file or directory\n");
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        for (int figures = 0; figures < 2; figures++) {
+            f = fopen(path, "w");
+            cr_assert_not_null(f);
+            fprintf(f, "%s%s", head, bad[i]);
+            fclose(f);
+            snprintf(args, sizeof args, "%s %s%s", figures ? "--figures" :
+                     "--bench", path, figures ? " tests/data/run.csv "
+                     "tests/data/phases.txt" : "");
+            err = demo_errors(args, &status);
+            cr_assert_eq(status, 1, "file %zu", i);
+            snprintf(want, sizeof want, "backprop-demo: %s: line 2 is not "
+                     "a model, an engine, steps, steps/s, kilobytes and "
+                     "runs\n", path);
+            cr_assert_str_eq(err, want, "file %zu", i);
+            if (!figures) {
+                char command[600];
+                snprintf(command, sizeof command, "{ " STAGE_DIR
+                         "/backprop-demo %s 2>/dev/null; }", args);
+                cr_assert_str_eq(run(command, &status), "", "no table");
+            }
+        }
+}
