@@ -224,16 +224,16 @@ int open_to_replace(const char *path, FILE **f, char *error)
 {
     *f = NULL;
     int fd = open(path, O_RDONLY | O_NONBLOCK);  /* a pipe: no waiting */
-    int cause = errno;
     struct stat st;
-    if (fd < 0 && cause == ENOENT && lstat(path, &st) == 0) {
+    if (fd < 0 && errno != ENOENT)
+        return failed(error, "open", path);
+    if (fd < 0 && lstat(path, &st) == 0) {
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s is a symbolic link "
                  "that leads nowhere; leaving it alone", path);
         return 0;
     }
-    errno = cause;
     if (fd < 0)
-        return errno == ENOENT || failed(error, "open", path);
+        return 1;  /* nothing there */
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
