@@ -122,6 +122,71 @@ Test(adam, second_step_follows_the_formulas)
     adam_free(a);
 }
 
+/* Adam as adam_update computes it, but with v's g^2 written g * g, the
+ * correctly rounded square, where the chapter calls pow(g, 2). */
+static void adam_with_g_times_g(Adam *a, Value *params)
+{
+    double lr = adam_lr(a, a->step);
+    double fix1 = 1 - pow(a->beta1, a->step + 1);
+    double fix2 = 1 - pow(a->beta2, a->step + 1);
+    for (size_t i = 0; i < a->n; i++) {
+        double g = params[i].grad;
+        a->m[i] = a->beta1 * a->m[i] + (1 - a->beta1) * g;
+        a->v[i] = a->beta2 * a->v[i] + (1 - a->beta2) * (g * g);
+        double m_hat = a->m[i] / fix1, v_hat = a->v[i] / fix2;
+        params[i].data -= lr * m_hat / (pow(v_hat, 0.5) + a->eps);
+        params[i].grad = 0;
+    }
+    a->step++;
+}
+
+Test(adam, g_times_g_is_not_pow_and_training_would_part)
+{
+    /* The chapter's two claims about pow(g, 2): that it and g * g are
+     * different doubles for about one gradient in a thousand (taken to
+     * mean between one in 3000 and one in 300), counted over the
+     * gradients that the character reference run meets in its first 20
+     * steps; and that a run whose Adam used g * g would part from the
+     * original's, whose Adam uses pow, within those 20 steps.  Two runs
+     * from the same seed, one per Adam, step by step on the same
+     * documents. */
+    Corpus *c[2] = {load("tests/data/names.txt"),
+                    load("tests/data/names.txt")};
+    Run *r[2] = {start(c[0], BY_CHAR, CHARS, 1000),
+                 start(c[1], BY_CHAR, CHARS, 1000)};
+    long nonzero = 0, differ = 0;
+    int parted = 0;
+    for (int s = 1; s <= 20; s++) {
+        double loss[2];
+        for (int k = 0; k < 2; k++) {
+            Model *m = r[k]->model;
+            int ids[RUN_MAX_TOKENS], n = run_document(r[k], c[k], ids);
+            size_t mark = values_mark();
+            Value *l = sequence_loss(m, r[k]->kv, ids, n);
+            backward(l);
+            loss[k] = l->data;
+            for (size_t i = 0; k == 0 && i < m->n_params; i++) {
+                double g = m->params[i].grad;
+                nonzero += g != 0;
+                differ += g * g != pow(g, 2);
+            }
+            if (k == 0)
+                adam_update(r[k]->adam, m->params);
+            else
+                adam_with_g_times_g(r[k]->adam, m->params);
+            values_release(mark);
+        }
+        if (!parted && loss[0] != loss[1])
+            parted = s;
+    }
+    cr_assert(differ * 3000 > nonzero && differ * 300 < nonzero,
+              "%ld of %ld gradients", differ, nonzero);
+    cr_assert_gt(parted, 0, "the runs did not part in 20 steps");
+    for (int k = 0; k < 2; k++)
+        run_free(r[k]), corpus_free(c[k]);
+    values_free();
+}
+
 /* ---- the training step ------------------------------------------------- */
 
 Test(step, the_examples_gradients_touch_only_its_rows)
@@ -1267,6 +1332,55 @@ Test(program, figures, .init = make_dir, .fini = remove_dir)
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         cr_assert_not_null(strstr(out, want[i]), "no %s", want[i]);
+}
+
+Test(program, the_first_step_table_is_adams_first_step, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* The table's four rows, "| name | gradient | change |": each
+     * gradient is the backward pass's for that parameter of the word
+     * model's seed-42 weights on the running example (to the %.4g it is
+     * printed with), and each change is Adam's first step,
+     * -lr g / (|g| + eps) (to the 8 decimals printed, half a unit,
+     * and a little for g's own rounding). */
+    int status;
+    char *out = run(STAGE_DIR "/train-demo --figures tests/data/run",
+                    &status);
+    cr_assert_eq(status, 0, "%s", out);
+    const char *table = strstr(out, "%% first-step-table\n");
+    cr_assert_not_null(table);
+    Corpus *c = load("data/sentences.txt");
+    Run *r = start(c, BY_WORD, WORDS, 5000);
+    Model *m = r->model;
+    int ids[8], C = m->cfg.n_embd;
+    char error[TOKENIZER_ERROR_ROOM];
+    int n = tokenizer_encode(r->tokenizer, "the cat eats a muffin", ids, 8,
+                             error);
+    cr_assert_eq(n, 7, "%s", error);  /* BOS the cat eats a muffin BOS */
+    backward(sequence_loss(m, r->kv, ids, n));
+    const char *names[4] = {"`wte[cat][0]`", "`wpe[0][0]`",
+                            "`lm_head[muffin][0]`", "layer 0 `wq[0][0]`"};
+    double grads[4] = {m->w.wte[ids[2] * C].grad, m->w.wpe[0].grad,
+                       m->w.lm_head[ids[5] * C].grad,
+                       m->w.layer[0].wq[0].grad};
+    for (int i = 0; i < 4; i++) {
+        char want[64];
+        snprintf(want, sizeof want, "\n| %s | ", names[i]);
+        const char *row = strstr(table, want);
+        cr_assert_not_null(row, "no row %s", names[i]);
+        double g, change;
+        cr_assert_eq(sscanf(row + strlen(want), "%lf | %lf |", &g, &change),
+                     2);
+        cr_assert_leq(fabs(g - grads[i]), 5e-4 * fabs(grads[i]),
+                      "%s: %g, the backward pass %g", names[i], g,
+                      grads[i]);
+        double step = -0.01 * g / (fabs(g) + 1e-8);
+        cr_assert_leq(fabs(change - step), 5.2e-9, "%s: %.8f, not %.10f",
+                      names[i], change, step);
+    }
+    values_free();
+    run_free(r);
+    corpus_free(c);
 }
 
 /* ---- the Python original's losses -------------------------------------- */
