@@ -92,6 +92,27 @@ Test(mlp, has_3184_parameters)
     mlp_free(m);
 }
 
+Test(mlp, about_half_the_hidden_layer_is_closed)
+{
+    /* The chapter's reason to skip an output whose gradient is zero:
+     * behind the ReLU about half are, the weights being drawn evenly
+     * about zero ("about half" taken as 30% to 70%), on "emma" with the
+     * seed-42 weights. */
+    const int emma[] = {26, 4, 12, 12, 0, 26};
+    Rng r;
+    rng_seed(&r, 42);
+    Mlp *m = mlp_new(27, 16, 64, &r);
+    memset(m->grads, 0, m->n_params * sizeof *m->grads);
+    mlp_forward(m, emma, 6);
+    mlp_backward(m);
+    int zero = 0, all = m->T * m->H;
+    for (int i = 0; i < all; i++)
+        zero += m->dpre[i] == 0;
+    cr_assert(zero * 10 >= all * 3 && zero * 10 <= all * 7, "%d of %d",
+              zero, all);
+    mlp_free(m);
+}
+
 Test(mlp, analytic_gradient_matches_numerical)
 {
     /* "emma" and "olivia" as chapter 7's tokens: letters 0..25, BOS 26.
@@ -821,13 +842,60 @@ Test(dots, the_running_examples_graph_counted_by_hand)
     values_free();
 }
 
+/* The autograd engine's loss on "the cat eats a muffin", the word
+ * model's weights drawn from seed 42 with the vocabulary of
+ * data/sentences.txt. */
+static double sentence_loss(void)
+{
+    char error[TOKENIZER_ERROR_ROOM];
+    Corpus *c = load("data/sentences.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    Config shape = {t->bos + 1, 32, 4, 2, 16};
+    Model *m = model_new(&shape);
+    Rng g;
+    rng_seed(&g, 42);
+    model_init(m, &g);
+    KVCache *kv = kv_new(&shape);
+    int ids[8], n = tokenizer_encode(t, "the cat eats a muffin", ids, 8,
+                                     error);
+    cr_assert_eq(n, 7, "%s", error);
+    double loss = sequence_loss(m, kv, ids, n)->data;
+    values_free();
+    kv_free(kv), model_free(m), tokenizer_free(t), corpus_free(c);
+    return loss;
+}
+
+/* The nodes of the autograd engine's graph for "emma" on the character
+ * reference model. */
+static long emma_nodes(void)
+{
+    static const Config chars = {27, 16, 4, 1, 16};
+    static const int emma[] = {26, 4, 12, 12, 0, 26};
+    Model *m = model_new(&chars);
+    Rng g;
+    rng_seed(&g, 42);
+    model_init(m, &g);
+    KVCache *kv = kv_new(&chars);
+    size_t before = values_count();
+    sequence_loss(m, kv, emma, 6);
+    long nodes = (long)(values_count() - before);
+    values_free();
+    kv_free(kv), model_free(m);
+    return nodes;
+}
+
 Test(model, the_gpt_check_table)
 {
     /* The chapter's table of one step by both engines: each row's
      * parameters as chapter 3 counts them, the same loss to the bit,
      * gradients within the tests' bound, and the arrays' doubles as
      * acts_by_hand counts them: "the cat eats a muffin" is 6 positions,
-     * "emma" 5. */
+     * "emma" 5.  The word row's graph is chapter 3's running example,
+     * the same shape of graph on other token ids, so its nodes are
+     * model-demo's nodes-example, which chapter 3 counts by hand; the
+     * name's loss is the Python original's on "emma" (chapter 3), and
+     * the sentence's is the autograd engine's, taken here, as are the
+     * name's nodes. */
     static const Config word = {597, 32, 4, 2, 16},
                         chars = {27, 16, 4, 1, 16};
     static const struct {
@@ -835,6 +903,11 @@ Test(model, the_gpt_check_table)
         size_t T;
     } rows[2] = {{&word, 6}, {&chars, 5}};
     int status;
+    double want_loss[2] = {sentence_loss(), 3.2251850755730693};
+    long want_nodes[2] = {figure_number(run(STAGE_DIR "/model-demo "
+                                            "--figures", &status),
+                                        "nodes-example"), emma_nodes()};
+    cr_assert_eq(status, 0);
     char *out = run(STAGE_DIR "/backprop-demo --figures "
                     "tests/data/bench.txt tests/data/run.csv "
                     "tests/data/phases.txt", &status);
@@ -852,6 +925,9 @@ Test(model, the_gpt_check_table)
         cr_assert_eq(without_commas(params),
                      (long)config_params(rows[r].shape));
         cr_assert_str_eq(same, "yes");
+        cr_assert_leq(fabs(loss - want_loss[r]), 5e-5, "%.4f, not %.17g",
+                      loss, want_loss[r]);
+        cr_assert_eq(without_commas(nodes), want_nodes[r]);
         cr_assert_lt(worst, 1e-10);
         cr_assert_eq(without_commas(doubles),
                      (long)acts_by_hand(rows[r].shape, rows[r].T));
@@ -1050,6 +1126,91 @@ Test(engine, three_hundred_steps_match_autograd)
                            r2->model->params[i].data, 1e-11, "%zu", i);
     run_free(r1), run_free(r2), corpus_free(c1), corpus_free(c2);
     values_free();
+}
+
+/* The Python original's loss at step s of the character reference run,
+ * from the file chapter 5's parity test reads. */
+static double python_loss(int s)
+{
+    FILE *f = fopen("tests/data/names-losses.txt", "r");
+    cr_assert_not_null(f);
+    int step;
+    double loss = NAN;
+    while (fscanf(f, "%d %lf", &step, &loss) == 2 && step != s)
+        ;
+    fclose(f);
+    cr_assert_eq(step, s, "no step %d", s);
+    return loss;
+}
+
+Test(engine, the_chapters_figures_of_the_two_engines)
+{
+    /* What backprop-demo prints for the chapter, checked against what
+     * each figure must be.  mlp-check: 2P forward passes for central
+     * differences, P = 3,184, and an agreement within gradcheck's 1e-6.
+     * engines-agree: the autograd column is the Python original's losses
+     * (printed to 15 decimals, so within half a unit of the 15th and a
+     * little for the double), and the manual one within rounding of it,
+     * as is the largest difference of all 1000 steps.  word-engines, on
+     * tests/data/run.csv, a log of 150 steps whose loss is step / 100:
+     * the autograd column is that log (0.01, and 1.005 for steps 51 to
+     * 150), and the manual column is the word model's run, which the
+     * autograd engine makes again here: its first loss, and its mean
+     * over steps 51 to 150, to the decimals printed. */
+    Corpus *c = load("data/sentences.txt");
+    char error[RUN_ERROR_ROOM];
+    Run *r = run_start(c, BY_WORD, (Config){0, 32, 4, 2, 16}, 5000, 0.01,
+                       42, error);
+    cr_assert_not_null(r, "%s", error);
+    double first = 0, tail = 0;
+    for (int s = 1; s <= 150; s++) {
+        double loss = AUTOGRAD.step(NULL, r, c);
+        first = s == 1 ? loss : first;
+        tail += s > 50 ? loss : 0;
+    }
+    tail /= 100;
+    run_free(r), corpus_free(c), values_free();
+
+    int status;
+    char *out = run(STAGE_DIR "/backprop-demo --figures "
+                    "tests/data/bench.txt tests/data/run.csv "
+                    "tests/data/phases.txt", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "\n| forward passes | 6,368 | 1 |\n"
+                                   "| backward passes | 0 | 1 |\n"));
+    const char *at = strstr(out, "| largest relative difference | ");
+    double worst = 1;
+    cr_assert(at && sscanf(at, "| largest relative difference | %lf",
+                           &worst) == 1);
+    cr_assert_lt(worst, 1e-6);
+
+    static const int steps[] = {1, 2, 3, 10, 100, 1000};
+    for (int i = 0; i < 6; i++) {
+        char head[16];
+        snprintf(head, sizeof head, "\n| %d | ", steps[i]);
+        at = strstr(strstr(out, "%% engines-agree\n"), head);
+        double x, y, d, py = python_loss(steps[i]);
+        cr_assert(at && sscanf(at + strlen(head), "%lf | %lf | %lf", &x, &y,
+                               &d) == 3, "no step %d", steps[i]);
+        cr_assert_leq(fabs(x - py), 6e-16, "step %d: %.15f, Python %.17g",
+                      steps[i], x, py);
+        cr_assert_leq(fabs(y - x), 1e-12, "step %d", steps[i]);
+        cr_assert_leq(d, 1e-12);
+    }
+    double losses, params;
+    at = strstr(out, "Over all 1000 steps the losses differ by at most ");
+    cr_assert(at && sscanf(at, "Over all 1000 steps the losses differ by at "
+                           "most %lf; after the last, the parameters by at "
+                           "most %lf.", &losses, &params) == 2);
+    cr_assert_leq(losses, 1e-12);
+    cr_assert_leq(params, 1e-11);
+
+    char want[300];
+    snprintf(want, sizeof want, "| loss at step 1 | 0.010000 | %.6f |\n"
+             "| mean loss of the last 100 of 150 steps | 1.0050 | %.4f |\n\n"
+             "The losses first differ by more than 1e-6 at step 1.\n",
+             first, tail);
+    cr_assert_not_null(strstr(out, want), "no\n%s", want);
 }
 
 #define NAMES " --tokenizer char --data tests/data/names.txt"
