@@ -121,7 +121,9 @@ Corpus *corpus_load(const char *path, char *error)
         p = eol + 1;
     }
     if (c->n == 0)
-        return fail(c, error, path, 0, "no documents (the file is empty)");
+        return fail(c, error, path, 0, size == 0
+                    ? "no documents (the file is empty)"
+                    : "no documents (the file has only blank lines)");
     return c;
 }
 

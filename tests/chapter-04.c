@@ -157,8 +157,8 @@ Test(corpus, bad_files_are_refused_with_file_and_line)
             "tests/data/no-such-file.txt: No such file or directory");
     refused("tests/data/empty.txt",
             "tests/data/empty.txt: no documents (the file is empty)");
-    refused("tests/data/blank.txt",
-            "tests/data/blank.txt: no documents (the file is empty)");
+    refused("tests/data/blank.txt", "tests/data/blank.txt: "
+            "no documents (the file has only blank lines)");
     refused("tests/data/nul.txt",
             "tests/data/nul.txt:2: NUL byte (is this a binary file?)");
     refused("tests/data/control.txt", "tests/data/control.txt:2: "
@@ -379,6 +379,8 @@ Test(program, bad_input_is_one_line_and_a_nonzero_exit)
          "words-demo: tests/data/latin1.txt:2: not valid UTF-8\n"},
         {"--data tests/data/empty.txt", 1, "words-demo: tests/data/"
          "empty.txt: no documents (the file is empty)\n"},
+        {"--data tests/data/blank.txt", 1, "words-demo: tests/data/"
+         "blank.txt: no documents (the file has only blank lines)\n"},
         {"the cat eats a muffin $(head -c 1000 /dev/zero | tr '\\0' a)",
          1, "words-demo: the text is longer than 1000 bytes\n"},
         {"--bogus", 2, "usage: "},
