@@ -155,6 +155,7 @@ Test(corpus, bad_files_are_refused_with_file_and_line)
 {
     refused("tests/data/no-such-file.txt",
             "tests/data/no-such-file.txt: No such file or directory");
+    refused("tests/data", "tests/data: Is a directory"); /* opens */
     refused("tests/data/empty.txt",
             "tests/data/empty.txt: no documents (the file is empty)");
     refused("tests/data/blank.txt", "tests/data/blank.txt: "
@@ -377,6 +378,7 @@ Test(program, bad_input_is_one_line_and_a_nonzero_exit)
          "words-demo: \"croissant\" is not in the vocabulary\n"},
         {"--data tests/data/latin1.txt", 1,
          "words-demo: tests/data/latin1.txt:2: not valid UTF-8\n"},
+        {"--data .", 1, "words-demo: .: Is a directory\n"},
         {"--data tests/data/empty.txt", 1, "words-demo: tests/data/"
          "empty.txt: no documents (the file is empty)\n"},
         {"--data tests/data/blank.txt", 1, "words-demo: tests/data/"
