@@ -106,6 +106,9 @@ Corpus *corpus_load(const char *path, char *error)
     if (!(c->docs = malloc(lines * sizeof *c->docs)))
         return fail(c, error, path, 0, "out of memory");
     char *p = c->text, *end = c->text + size;
+    if (size >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;  /* a byte order mark, which is not text */
+    int empty = p == end;
     for (int line = 1; p < end; line++) {
         char *eol = memchr(p, '\n', end - p);
         if (!eol)
@@ -126,7 +129,7 @@ Corpus *corpus_load(const char *path, char *error)
         p = eol + 1;
     }
     if (c->n == 0)
-        return fail(c, error, path, 0, size == 0
+        return fail(c, error, path, 0, empty
                     ? "no documents (the file is empty)"
                     : "no documents (the file has only blank lines)");
     return c;

@@ -127,6 +127,22 @@ Test(corpus, lines_are_trimmed_and_blank_ones_skipped)
     corpus_free(c);
 }
 
+Test(corpus, a_byte_order_mark_is_not_part_of_the_text)
+{
+    /* bom.txt is EF BB BF, then crlf.txt's three documents with plain
+     * line ends: the same documents, so the same corpus to a checkpoint,
+     * whose fingerprint (chapter 5) hashes the documents alone. */
+    Corpus *c = load("tests/data/bom.txt"), *d = load("tests/data/crlf.txt");
+    cr_assert_eq(c->n, d->n);
+    for (int i = 0; i < c->n; i++)
+        cr_assert_str_eq(c->docs[i], d->docs[i]);
+    Tokenizer *t = tokenizer_build(c, BY_CHAR);
+    cr_assert_eq(tokenizer_id(t, "\xef\xbb\xbf"), -1); /* no U+FEFF */
+    tokenizer_free(t);
+    corpus_free(d);
+    corpus_free(c);
+}
+
 Test(corpus, a_line_of_exactly_the_limit_is_fine)
 {
     Corpus *c = load("tests/data/longest.txt");
@@ -158,6 +174,8 @@ Test(corpus, bad_files_are_refused_with_file_and_line)
     refused("tests/data", "tests/data: Is a directory"); /* opens */
     refused("tests/data/empty.txt",
             "tests/data/empty.txt: no documents (the file is empty)");
+    refused("tests/data/bom-only.txt", /* EF BB BF and nothing else */
+            "tests/data/bom-only.txt: no documents (the file is empty)");
     refused("tests/data/blank.txt", "tests/data/blank.txt: "
             "no documents (the file has only blank lines)");
     refused("tests/data/nul.txt",
@@ -174,7 +192,7 @@ Test(corpus, bad_files_are_refused_with_file_and_line)
 }
 
 /* Writes bytes to a fresh temporary file and loads it. */
-static int loads(const char *bytes, size_t n)
+static Corpus *load_bytes(const char *bytes, size_t n)
 {
     char path[] = "/tmp/microgpt-test-XXXXXX", error[CORPUS_ERROR_ROOM];
     int fd = mkstemp(path);
@@ -183,8 +201,27 @@ static int loads(const char *bytes, size_t n)
     close(fd);
     Corpus *c = corpus_load(path, error);
     unlink(path);
+    return c;
+}
+
+static int loads(const char *bytes, size_t n)
+{
+    Corpus *c = load_bytes(bytes, n);
     corpus_free(c);
     return c != NULL;
+}
+
+Test(corpus, only_the_first_three_bytes_are_a_mark)
+{
+    /* Two marks: the first is dropped, the second is U+FEFF, a character
+     * of the document like any other; as is one that starts line 2. */
+    Corpus *c = load_bytes("\xef\xbb\xbf\xef\xbb\xbfok\n"
+                           "\xef\xbb\xbfno\n", 15);
+    cr_assert_not_null(c);
+    cr_assert_eq(c->n, 2);
+    cr_assert_str_eq(c->docs[0], "\xef\xbb\xbfok");
+    cr_assert_str_eq(c->docs[1], "\xef\xbb\xbfno");
+    corpus_free(c);
 }
 
 Test(corpus, utf8_is_checked_to_the_letter)
