@@ -6,12 +6,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The whole file, with a zero after it, or NULL; *size is its length. */
-static char *read_all(FILE *f, size_t *size)
+/* The whole file, with a zero after it, and its length in *size; or
+   NULL, with what went wrong in *why. */
+static char *read_all(FILE *f, size_t *size, const char **why)
 {
     size_t cap = 1 << 16, n = 0;
     char *buf = malloc(cap + 1);
     while (buf) {
+        errno = 0;  /* so that a failed read's reason is its own */
         n += fread(buf + n, 1, cap - n, f);
         if (n < cap)
             break;
@@ -22,6 +24,8 @@ static char *read_all(FILE *f, size_t *size)
         cap *= 2;
     }
     if (!buf || ferror(f)) {
+        *why = !buf ? "out of memory"
+             : errno ? strerror(errno) : "cannot read the file";
         free(buf);
         return NULL;
     }
@@ -90,17 +94,21 @@ Corpus *corpus_load(const char *path, char *error)
         return fail(NULL, error, path, 0, strerror(errno));
     Corpus *c = calloc(1, sizeof *c);
     size_t size = 0;
+    const char *why = "out of memory";
     if (c)
-        c->text = read_all(f, &size);
+        c->text = read_all(f, &size, &why);
     fclose(f);
     if (!c || !c->text)
-        return fail(c, error, path, 0, "cannot read the file");
+        return fail(c, error, path, 0, why);
     size_t lines = 1;
     for (size_t i = 0; i < size; i++)
         lines += c->text[i] == '\n';
     if (!(c->docs = malloc(lines * sizeof *c->docs)))
         return fail(c, error, path, 0, "out of memory");
     char *p = c->text, *end = c->text + size;
+    if (size >= 3 && memcmp(p, "\xef\xbb\xbf", 3) == 0)
+        p += 3;  /* a byte order mark, which is not text */
+    int empty = p == end;
     for (int line = 1; p < end; line++) {
         char *eol = memchr(p, '\n', end - p);
         if (!eol)
@@ -121,7 +129,9 @@ Corpus *corpus_load(const char *path, char *error)
         p = eol + 1;
     }
     if (c->n == 0)
-        return fail(c, error, path, 0, "no documents (the file is empty)");
+        return fail(c, error, path, 0, empty
+                    ? "no documents (the file is empty)"
+                    : "no documents (the file has only blank lines)");
     return c;
 }
 

@@ -127,6 +127,22 @@ Test(corpus, lines_are_trimmed_and_blank_ones_skipped)
     corpus_free(c);
 }
 
+Test(corpus, a_byte_order_mark_is_not_part_of_the_text)
+{
+    /* bom.txt is EF BB BF, then crlf.txt's three documents with plain
+     * line ends: the same documents, so the same corpus to a checkpoint,
+     * whose fingerprint (chapter 5) hashes the documents alone. */
+    Corpus *c = load("tests/data/bom.txt"), *d = load("tests/data/crlf.txt");
+    cr_assert_eq(c->n, d->n);
+    for (int i = 0; i < c->n; i++)
+        cr_assert_str_eq(c->docs[i], d->docs[i]);
+    Tokenizer *t = tokenizer_build(c, BY_CHAR);
+    cr_assert_eq(tokenizer_id(t, "\xef\xbb\xbf"), -1); /* no U+FEFF */
+    tokenizer_free(t);
+    corpus_free(d);
+    corpus_free(c);
+}
+
 Test(corpus, a_line_of_exactly_the_limit_is_fine)
 {
     Corpus *c = load("tests/data/longest.txt");
@@ -155,10 +171,13 @@ Test(corpus, bad_files_are_refused_with_file_and_line)
 {
     refused("tests/data/no-such-file.txt",
             "tests/data/no-such-file.txt: No such file or directory");
+    refused("tests/data", "tests/data: Is a directory"); /* opens */
     refused("tests/data/empty.txt",
             "tests/data/empty.txt: no documents (the file is empty)");
-    refused("tests/data/blank.txt",
-            "tests/data/blank.txt: no documents (the file is empty)");
+    refused("tests/data/bom-only.txt", /* EF BB BF and nothing else */
+            "tests/data/bom-only.txt: no documents (the file is empty)");
+    refused("tests/data/blank.txt", "tests/data/blank.txt: "
+            "no documents (the file has only blank lines)");
     refused("tests/data/nul.txt",
             "tests/data/nul.txt:2: NUL byte (is this a binary file?)");
     refused("tests/data/control.txt", "tests/data/control.txt:2: "
@@ -173,7 +192,7 @@ Test(corpus, bad_files_are_refused_with_file_and_line)
 }
 
 /* Writes bytes to a fresh temporary file and loads it. */
-static int loads(const char *bytes, size_t n)
+static Corpus *load_bytes(const char *bytes, size_t n)
 {
     char path[] = "/tmp/microgpt-test-XXXXXX", error[CORPUS_ERROR_ROOM];
     int fd = mkstemp(path);
@@ -182,8 +201,27 @@ static int loads(const char *bytes, size_t n)
     close(fd);
     Corpus *c = corpus_load(path, error);
     unlink(path);
+    return c;
+}
+
+static int loads(const char *bytes, size_t n)
+{
+    Corpus *c = load_bytes(bytes, n);
     corpus_free(c);
     return c != NULL;
+}
+
+Test(corpus, only_the_first_three_bytes_are_a_mark)
+{
+    /* Two marks: the first is dropped, the second is U+FEFF, a character
+     * of the document like any other; as is one that starts line 2. */
+    Corpus *c = load_bytes("\xef\xbb\xbf\xef\xbb\xbfok\n"
+                           "\xef\xbb\xbfno\n", 15);
+    cr_assert_not_null(c);
+    cr_assert_eq(c->n, 2);
+    cr_assert_str_eq(c->docs[0], "\xef\xbb\xbfok");
+    cr_assert_str_eq(c->docs[1], "\xef\xbb\xbfno");
+    corpus_free(c);
 }
 
 Test(corpus, utf8_is_checked_to_the_letter)
@@ -366,6 +404,137 @@ Test(program, figures)
     cr_assert_not_null(strstr(out, "%% vocab-first\n`a` (0), "));
 }
 
+/* ---- the figures, from the corpus file alone --------------------------- */
+
+/* What words-demo --figures prints under "%% NAME" is compared with what
+ * the test finds by reading data/sentences.txt itself, with stdio,
+ * strtok and qsort, and nothing of the chapter's code. */
+
+/* The text of one figure: what follows its "%% NAME" line, up to the
+ * next figure's; good until the next call. */
+static const char *figure(const char *name)
+{
+    static char text[1024];
+    char head[64];
+    int status;
+    char *out = output_of(STAGE_DIR "/words-demo --figures", &status);
+    cr_assert_eq(status, 0);
+    snprintf(head, sizeof head, "%%%% %s\n", name);
+    char *p = strstr(out, head);
+    cr_assert_not_null(p, "no figure %s", name);
+    p += strlen(head);
+    char *next = strstr(p, "\n%% ");
+    size_t n = next ? (size_t)(next - p) + 1 : strlen(p);
+    cr_assert_lt(n, sizeof text);
+    memcpy(text, p, n);
+    text[n] = '\0';
+    return text;
+}
+
+enum { FILE_ROOM = 1 << 20, WORDS_ROOM = 1 << 18 };
+static char file_text[FILE_ROOM];
+static char *file_words[WORDS_ROOM];
+
+static int by_bytes(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Reads data/sentences.txt: counts into lengths[k] the lines of k words
+ * (a word: a run of bytes that are not spaces; k = GRAMMAR_MAX_WORDS + 1
+ * for all the longer ones) and their number into *n_lines; gathers the
+ * distinct words into file_words, sorted in byte order, and returns how
+ * many there are. */
+static int read_by_hand(int lengths[GRAMMAR_MAX_WORDS + 2], int *n_lines)
+{
+    FILE *f = fopen("data/sentences.txt", "rb");
+    cr_assert_not_null(f);
+    size_t size = fread(file_text, 1, FILE_ROOM - 1, f);
+    cr_assert(feof(f) && !ferror(f), "the corpus is larger than 1 MB");
+    fclose(f);
+    file_text[size] = '\0';
+    int n = 0;
+    *n_lines = 0;
+    for (int k = 0; k < GRAMMAR_MAX_WORDS + 2; k++)
+        lengths[k] = 0;
+    for (char *line = file_text, *eol; *line; line = eol + 1) {
+        cr_assert_not_null(eol = strchr(line, '\n'));
+        *eol = '\0';
+        int k = 0;
+        for (char *w = strtok(line, " "); w; w = strtok(NULL, " "), k++) {
+            cr_assert_lt(n, WORDS_ROOM);
+            file_words[n++] = w;
+        }
+        lengths[k <= GRAMMAR_MAX_WORDS ? k : GRAMMAR_MAX_WORDS + 1]++;
+        ++*n_lines;
+    }
+    qsort(file_words, n, sizeof *file_words, by_bytes);
+    int distinct = 0;
+    for (int i = 0; i < n; i++)
+        if (!distinct || strcmp(file_words[i], file_words[distinct - 1]))
+            file_words[distinct++] = file_words[i];
+    return distinct;
+}
+
+Test(program, the_length_table_counts_every_line)
+{
+    int lengths[GRAMMAR_MAX_WORDS + 2], n_lines;
+    read_by_hand(lengths, &n_lines);
+    cr_assert_eq(n_lines, 30000);
+    for (int k = 0; k < GRAMMAR_MIN_WORDS; k++) /* as the grammar says */
+        cr_assert_eq(lengths[k], 0, "%d lines of %d words", lengths[k], k);
+    cr_assert_eq(lengths[GRAMMAR_MAX_WORDS + 1], 0, "lines too long");
+    char want[512] = "| words | sentences |\n|--:|--:|\n";
+    for (int k = 1; k <= GRAMMAR_MAX_WORDS; k++)
+        if (lengths[k])
+            snprintf(want + strlen(want), sizeof want - strlen(want),
+                     "| %d | %d |\n", k, lengths[k]);
+    const char *table = figure("length-table");
+    cr_assert_str_eq(table, want);
+    /* and the rows as printed hold every sentence, each once */
+    int sum = 0, words, count;
+    for (const char *row = strstr(table, "--:|\n"); row;
+         row = strchr(row + 1, '\n'))
+        if (sscanf(row, "\n| %d | %d |", &words, &count) == 2)
+            sum += count;
+    cr_assert_eq(sum, n_lines);
+}
+
+Test(program, the_vocabulary_is_the_corpus_words_sorted)
+{
+    int lengths[GRAMMAR_MAX_WORDS + 2], n_lines;
+    int n = read_by_hand(lengths, &n_lines);
+    char **w = file_words, want[256];
+    cr_assert_eq(n, 596); /* the grammar's words, all used (make-corpus) */
+    snprintf(want, sizeof want, "%d\n", n);
+    cr_assert_str_eq(figure("distinct-words"), want);
+    snprintf(want, sizeof want, "`%s` (0), `%s` (1), `%s` (2)\n", w[0],
+             w[1], w[2]);
+    cr_assert_str_eq(figure("vocab-first"), want);
+    snprintf(want, sizeof want, "`%s` (%d), `%s` (%d), `%s` (%d)\n",
+             w[n - 3], n - 3, w[n - 2], n - 2, w[n - 1], n - 1);
+    cr_assert_str_eq(figure("vocab-last"), want);
+}
+
+Test(program, the_example_ids_are_places_in_the_sorted_words)
+{
+    /* A word's id is its place among the corpus's distinct words in byte
+     * order; BOS, on both sides, is the next id after the last word's. */
+    int lengths[GRAMMAR_MAX_WORDS + 2], n_lines;
+    int n = read_by_hand(lengths, &n_lines), id[5];
+    const char *example[5] = {"the", "cat", "eats", "a", "muffin"};
+    for (int i = 0; i < 5; i++) {
+        char **hit = bsearch(&example[i], file_words, n,
+                             sizeof *file_words, by_bytes);
+        cr_assert_not_null(hit, "%s is not in the corpus", example[i]);
+        id[i] = (int)(hit - file_words);
+    }
+    char want[128];
+    snprintf(want, sizeof want, "%d, %d, %d, %d, %d, %d, %d\n", n, id[0],
+             id[1], id[2], id[3], id[4], n);
+    cr_assert_str_eq(figure("example-ids"), want);
+}
+
 Test(program, bad_input_is_one_line_and_a_nonzero_exit)
 {
     static const struct {
@@ -377,8 +546,11 @@ Test(program, bad_input_is_one_line_and_a_nonzero_exit)
          "words-demo: \"croissant\" is not in the vocabulary\n"},
         {"--data tests/data/latin1.txt", 1,
          "words-demo: tests/data/latin1.txt:2: not valid UTF-8\n"},
+        {"--data .", 1, "words-demo: .: Is a directory\n"},
         {"--data tests/data/empty.txt", 1, "words-demo: tests/data/"
          "empty.txt: no documents (the file is empty)\n"},
+        {"--data tests/data/blank.txt", 1, "words-demo: tests/data/"
+         "blank.txt: no documents (the file has only blank lines)\n"},
         {"the cat eats a muffin $(head -c 1000 /dev/zero | tr '\\0' a)",
          1, "words-demo: the text is longer than 1000 bytes\n"},
         {"--bogus", 2, "usage: "},
