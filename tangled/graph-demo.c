@@ -1,4 +1,5 @@
 /* graph-demo.c: chapter 2's program, the worked example backwards. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,6 +12,22 @@ static Value *neuron(Value **x, Value **w, Value *b, int n)
     for (int i = 0; i < n; i++)
         sum = v_add(sum, v_mul(w[i], x[i]));
     return v_relu(sum);
+}
+/* Whether the file at path, if there is one, may be replaced: empty, or
+   a graph that begins as value_dot's do; if not, says so. */
+static int may_replace(const char *path)
+{
+    static const char start[] = "digraph value {\n";
+    char head[sizeof start - 1];
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(head, 1, sizeof head, f) : 0;
+    if (f)
+        fclose(f);
+    if (n == 0 || (n == sizeof head && memcmp(head, start, n) == 0))
+        return 1;
+    fprintf(stderr, "graph-demo: %s exists and is not a graph; not "
+            "replacing it\n", path);
+    return 0;
 }
 static void print_grads(Value **nodes, const char **names, int n)
 {
@@ -51,8 +68,11 @@ int main(int argc, char **argv)
         return 2;
     }
     FILE *dot_file = NULL;
+    if (dot && !may_replace(dot))
+        return 1;
     if (dot && !(dot_file = fopen(dot, "w"))) {
-        fprintf(stderr, "graph-demo: cannot write %s\n", dot);
+        fprintf(stderr, "graph-demo: cannot write %s: %s\n", dot,
+                strerror(errno));
         return 1;
     }
     Value *x = value(2.0);

@@ -498,12 +498,31 @@ Test(pictures, program_writes_the_dot_file_or_says_why_not)
     char first[32] = "";
     cr_assert_not_null(fgets(first, sizeof first, f));
     fclose(f);
-    remove(path);
     cr_assert_str_eq(first, "digraph value {\n");
+    run(cmd, &status);  /* a graph from an earlier run is replaced */
+    cr_assert_eq(status, 0);
 
-    char *err = run(STAGE_DIR "/graph-demo --dot /nonexistent/dir/g.dot "
-                    "2>&1", &status);
+    /* Any other file is kept, byte for byte, even one whose first word
+     * is "digraph". */
+    f = fopen(path, "w");
+    fputs("digraphs are pairs of letters\n", f);
+    fclose(f);
+    strcat(cmd, " 2>&1");
+    char *err = run(cmd, &status);
+    char want[128], kept[64] = "";
+    snprintf(want, sizeof want, "graph-demo: %s exists and is not a graph; "
+             "not replacing it\n", path);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
-    cr_assert_str_eq(err,
-        "graph-demo: cannot write /nonexistent/dir/g.dot\n");
+    cr_assert_str_eq(err, want);
+    f = fopen(path, "r");
+    cr_assert_not_null(fgets(kept, sizeof kept, f));
+    fclose(f);
+    remove(path);
+    cr_assert_str_eq(kept, "digraphs are pairs of letters\n");
+
+    err = run(STAGE_DIR "/graph-demo --dot /nonexistent/dir/g.dot 2>&1",
+              &status);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    cr_assert_str_eq(err, "graph-demo: cannot write /nonexistent/dir/g.dot: "
+                          "No such file or directory\n");
 }
