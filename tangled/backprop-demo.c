@@ -337,7 +337,10 @@ static int read_bench(const char *path, Bench *b)
         n++;
     }
     fclose(f);
-    if (!ok)
+    if (n > MAX_BENCH)
+        fprintf(stderr, "backprop-demo: %s: more than %d lines\n", path,
+                MAX_BENCH);
+    else if (!ok)
         fprintf(stderr, "backprop-demo: %s: line %d is not a model, an "
                 "engine, steps, steps/s, kilobytes and runs\n", path, n);
     else if (n == 0)

@@ -233,6 +233,13 @@ Test(layers, relu_and_gelu, .init = seed_rng)
     gelu_backward(dg, ones, xs, 5);
     cr_assert(g[2] < g[0] && g[2] < g[4], "%g %g %g", g[0], g[2], g[4]);
     cr_assert(dg[1] < 0 && dg[3] > 0, "%g %g", dg[1], dg[3]);
+    /* The tanh form's values at 1 and -1, as Python's math module gives
+     * them for 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))): they
+     * pin the two constants, which the gradient check cannot. */
+    double pm[2] = {1, -1};
+    gelu_forward(y, pm, 2);
+    cr_assert_float_eq(y[0], 0.8411919906082768, 1e-15);
+    cr_assert_float_eq(y[1], -0.15880800939172324, 1e-15);
 }
 
 typedef struct {
@@ -337,6 +344,29 @@ Test(layers, rmsnorm_and_layernorm, .init = seed_rng)
             sum += din[t * C + i];
         cr_assert(fabs(sum) < 1e-12, "position %d: %g", t, sum);
     }
+}
+
+Test(layers, layernorm_forward_by_hand)
+{
+    /* With gain 1 and bias 0 each row comes out with mean 0 and variance
+     * var / (var + 1e-5), var being the row's own: (x - mean) scaled by
+     * 1 / sqrt(var + 1e-5).  Rows (1 2 3 4), var 1.25, and (0 0 0 8),
+     * var 12. */
+    enum { W = 4 };
+    const double in[2 * W] = {1, 2, 3, 4, 0, 0, 0, 8}, gain[W] = {1, 1, 1, 1},
+                 bias[W] = {0}, var[2] = {1.25, 12};
+    double out[2 * W], mean[2], rstd[2];
+    layernorm_forward(out, mean, rstd, in, gain, bias, 2, W);
+    for (int t = 0; t < 2; t++) {
+        double sum = 0, squares = 0;
+        for (int i = 0; i < W; i++)
+            sum += out[t * W + i], squares += out[t * W + i] * out[t * W + i];
+        cr_assert_float_eq(sum / W, 0.0, 1e-15);
+        cr_assert_float_eq(squares / W, var[t] / (var[t] + 1e-5), 1e-14,
+                           "row %d: %.17g", t, squares / W);
+    }
+    cr_assert_eq(mean[0], 2.5);
+    cr_assert_eq(mean[1], 2.0);
 }
 
 typedef struct {
@@ -598,6 +628,20 @@ Test(adamw, one_step_by_hand)
     cr_assert_float_eq(p[1], -1.998, 1e-15);
     cr_assert(g[0] == 0 && g[1] == 0, "gradients cleared");
     cr_assert_eq(a->step, 1);
+    /* Step 1, where the rate has fallen to 0.01 (1 - 1/10) = 0.009 and
+     * the decay must fall with it.  Gradient -0.25 for parameter 0:
+     *   m = 0.85 * 0.075 + 0.15 * -0.25 = 0.02625,
+     *   v = 0.99 * 0.0025 + 0.01 * 0.0625 = 0.0031,
+     *   m_hat = 0.02625 / 0.2775 = 0.094594594595,
+     *   v_hat = 0.0031 / 0.0199 = 0.155778894472, root 0.394688351073,
+     *   Adam  0.009 * 0.094594594595 / (0.394688351073 + 1e-8)
+     *         = 0.002157021679,
+     *   decay 0.009 * 0.1 * 0.9890000002 = 0.000890100000,
+     *   0.9890000002 - 0.002157021679 - 0.000890100000 = 0.985952878521;
+     * a decay at step 0's rate, 0.01, would give 0.98585397852. */
+    g[0] = -0.25;
+    adamw_update(a, p, g, 0.1);
+    cr_assert_float_eq(p[0], 0.985952878521, 1e-12);
     adam_free(a);
 }
 
@@ -1377,6 +1421,10 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
          "that cannot be"},
         {"word manual 500 -1 1.0 2.0 3.0\n", "line 2 has a count or a "
          "time that cannot be"},
+        {"word manual 3000000000 0 1.0 2.0 3.0\n", "line 2 has a count or "
+         "a time that cannot be"},  /* more steps than an int holds */
+        {"word manual 500 0 1.0 inf 3.0\n", "line 2 has a count or a "
+         "time that cannot be"},
         {"word manual 500 0 1.0 2.0 3.0\n", "no line for the char model's "
          "autograd engine"}};
     int status;
@@ -1420,7 +1468,8 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
         "word manual 5000 2500 13000\n", "word manual 5000 2500 13000 3 "
         "1\n", "word manual 0 2500 13000 3\n", "word manual 5000 0 "
         "13000 3\n", "word manual 5000 2500 -1 3\n", "word manual 5000 "
-        "2500 13000 0\n", "word manual 5000 nan 13000 3\n"};
+        "2500 13000 0\n", "word manual 5000 nan 13000 3\n",
+        "word manual 5000 inf 13000 3\n", "word manual 5000 2500 inf 3\n"};
     const char *path = in_dir("bench.txt");
     char args[512], want[512];
     int status;
@@ -1459,4 +1508,16 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
                 cr_assert_str_eq(run(command, &status), "", "no table");
             }
         }
+    /* Nine good lines are one more than the table holds. */
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    for (int i = 0; i < 9; i++)
+        fputs(head, f);
+    fclose(f);
+    snprintf(args, sizeof args, "--bench %s", path);
+    err = demo_errors(args, &status);
+    cr_assert_eq(status, 1);
+    snprintf(want, sizeof want, "backprop-demo: %s: more than 8 lines\n",
+             path);
+    cr_assert_str_eq(err, want);
 }
