@@ -48,12 +48,9 @@ static Run *start(Corpus *c, TokenKind kind, Config shape, int steps)
 
 Test(adam, the_chapters_arithmetic)
 {
-    /* -log p, and the bias corrections, by hand: 0.85^21 = 0.0330 and
-     * 0.99^21 = 0.8097. */
-    cr_assert_float_eq(-log(0.90), 0.105, 5e-4);
-    cr_assert_float_eq(-log(0.50), 0.693, 5e-4);
-    cr_assert_float_eq(-log(0.17), 1.772, 5e-4);
-    cr_assert_float_eq(-log(0.01), 4.605, 5e-4);
+    /* The bias corrections by hand, with the betas Adam is given:
+     * 0.85^21 = 0.0330 and 0.99^21 = 0.8097.  (The table of -log p is
+     * the program's, and program/figures checks it as printed.) */
     Adam *a = adam_new(1, 5000, 0.01);
     cr_assert_float_eq(1 - pow(a->beta1, 1), 0.15, 1e-15);
     cr_assert_float_eq(1 - pow(a->beta1, 21), 0.967, 5e-4);
