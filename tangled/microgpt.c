@@ -666,7 +666,8 @@ static const char SAMPLE_HELP[] =
 "\n"
 "  --model CHECKPOINT   the trained model (required)\n"
 "  --count N            how many (default: 20)\n"
-"  --temperature T      below 1 bolder favourites, above 1 flatter odds\n"
+"  --temperature T      above 0.01 and at most 100: below 1 bolder\n"
+"                       favourites, above 1 flatter odds\n"
 "                       (default: 0.8 by word, 0.5 by char)\n"
 "  --seed S             start a fresh random stream (default: go on with\n"
 "                       the checkpoint's, as the Python original does)\n"
@@ -731,7 +732,8 @@ static int sample_command(int argc, char **argv)
     Option opts[] = {
         {"--model", TEXT, 0, 0, &s->model, 0},
         {"--count", WHOLE, 1, 1000000, &s->count, 0},
-        {"--temperature", REAL, 0, 100, &s->temperature, 0},
+        {"--temperature", REAL, TEMPERATURE_FLOOR, TEMPERATURE_CEILING,
+         &s->temperature, 0},
         {"--seed", SEED, 0, 0, &s->seed, 0},
         {"--prompt", TEXT, 0, 0, &s->prompt, 0},
     };
@@ -782,7 +784,8 @@ static int eval_command(int argc, char **argv)
     Option opts[] = {
         {"--model", TEXT, 0, 0, &s->model, 0},
         {"--count", WHOLE, 1, 1000000, &s->count, 0},
-        {"--temperature", REAL, 0, 100, &s->temperature, 0},
+        {"--temperature", REAL, TEMPERATURE_FLOOR, TEMPERATURE_CEILING,
+         &s->temperature, 0},
         {"--seed", SEED, 0, 0, &s->seed, 0},
         {"--data", TEXT, 0, 0, &data, 0},
     };

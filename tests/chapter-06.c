@@ -90,6 +90,21 @@ Test(temperature, low_approaches_the_likeliest_high_an_even_bet)
     cr_assert_float_eq(p[0] + p[1] + p[2] + p[3], 1.0, 1e-15);
 }
 
+Test(temperature, the_floor_keeps_the_arithmetic_sound)
+{
+    /* At the commands' floor, logits of a thousand units stay finite and
+     * their rounding costs less than a part in 10^13 per unit of their
+     * size (the prose): 1000 and 999.9 are 0.1 apart, 10 at T = 0.01, so
+     * p = 1 / (1 + e^-10) and e^-10 / (1 + e^-10), to within 10^-10 of
+     * themselves, and -1000 is 2000 behind, e^-200000: 0. */
+    const double z[] = {1000, 999.9, -1000};
+    double p[3], e = exp(-10);
+    probs_at(z, 3, TEMPERATURE_FLOOR, p);
+    cr_assert_float_eq(p[0], 1 / (1 + e), 1e-10);
+    cr_assert_float_eq(p[1], e / (1 + e), 1e-10 * e);
+    cr_assert_eq(p[2], 0.0);
+}
+
 /* ---- the sampling loop ------------------------------------------------ */
 
 Test(sampling, stays_in_the_block_and_never_writes_bos)
@@ -196,6 +211,16 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
         {"sample", "--model CHECKPOINT is required", 2},
         {"sample --model %s/n.ckpt --temperature 0", "--temperature needs",
          2},
+        /* below the floor, 1/T overflows the logits; 1e-308 is a number
+         * above 0, which the message must not deny */
+        {"sample --model %s/n.ckpt --temperature 2.3e-308", "--temperature "
+         "needs a number above 0.01 and at most 100, not \"2.3e-308\"", 2},
+        {"sample --model %s/n.ckpt --temperature 1e-308", "--temperature "
+         "needs a number above 0.01 and at most 100, not \"1e-308\"", 2},
+        {"eval --model %s/n.ckpt --temperature 0.01", "--temperature needs "
+         "a number above 0.01 and at most 100", 2},
+        {"sample --model %s/n.ckpt --temperature 101", "--temperature needs "
+         "a number above 0.01 and at most 100", 2},
         {"sample --model %s/n.ckpt --count 0", "--count needs", 2},
         {"sample --model %s/n.ckpt --prompt 'ab9'", "\"9\" is not in the "
          "vocabulary", 1},
@@ -218,6 +243,16 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
         cr_assert_not_null(strstr(out, cases[i].says), "%s: %s", args, out);
         cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "%s", out);
     }
+    /* Just above the floor, samples are written; the help says where
+     * the floor is. */
+    snprintf(command, sizeof command, MICROGPT " sample --model %s/n.ckpt"
+             " --temperature 0.0101 --count 3", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(lines(out), 3, "%s", out);
+    out = run(MICROGPT " sample --help", &status);
+    cr_assert_eq(status, 0);
+    cr_assert_not_null(strstr(out, "above 0.01 and at most 100"), "%s", out);
     /* Samples that reach no one (a full disk) are not a success. */
     snprintf(command, sizeof command, "{ " MICROGPT " sample --model "
              "%s/n.ckpt > /dev/full; }", dir);
