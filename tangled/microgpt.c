@@ -699,6 +699,20 @@ static int encode_prompt(const Run *r, const char *text, int *ids,
             ids[i] = ids[i + 1];  /* drop the first BOS */
     return n < 0 ? -1 : n - 2;
 }
+/* Prints "microgpt COMMAND: MESSAGE" as one line on stderr, with the
+   message's control characters escaped. */
+static void print_error(const char *command, const char *message)
+{
+    fprintf(stderr, "microgpt %s: ", command);
+    for (const unsigned char *c = (const void *)message; *c; c++)
+        if (*c == '\n' || *c == '\t')
+            fprintf(stderr, "\\%c", *c == '\n' ? 'n' : 't');
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(stderr, "\\x%02x", *c);
+        else
+            fputc(*c, stderr);
+    fputc('\n', stderr);
+}
 /* Reads a sampling command's options: -1 to go on, else the status to
    exit with, after the help or one line on what is wrong. */
 static int read_sampling(const char *command, const char *help,
@@ -747,7 +761,7 @@ static int sample_command(int argc, char **argv)
     if (r && s->prompt)
         n_prompt = encode_prompt(r, s->prompt, ids, error);
     if (!r || n_prompt < 0) {
-        fprintf(stderr, "microgpt sample: %s\n", error);
+        print_error("sample", error);
         run_free(r);
         return 1;
     }
@@ -797,7 +811,7 @@ static int eval_command(int argc, char **argv)
     Run *r = checkpoint_load(s->model, error);
     Corpus *c = r ? corpus_load(data, error) : NULL;
     if (!c || !trained_on(r, s->model, c, data, error)) {
-        fprintf(stderr, "microgpt eval: %s\n", error);
+        print_error("eval", error);
         corpus_free(c);
         run_free(r);
         return 1;

@@ -226,6 +226,18 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
          "vocabulary", 1},
         {"sample --model %s/n.ckpt --prompt abcdefghijklmnopq",
          "fills the whole block", 1},
+        /* what the user typed is repeated with its control characters
+         * escaped, so the message stays one line that shows them */
+        {"sample --model %s/n.ckpt --prompt \"$(printf 'a\\nb')\"",
+         "sample: \"\\n\" is not in the vocabulary\n", 1},
+        {"sample --model %s/n.ckpt --prompt \"$(printf 'a\\tb')\"",
+         "sample: \"\\t\" is not in the vocabulary\n", 1},
+        {"sample --model %s/n.ckpt --prompt \"$(printf 'a\\033b')\"",
+         "sample: \"\\x1b\" is not in the vocabulary\n", 1},
+        {"sample --model \"$(printf '%s/a\\nb\\r')\"",
+         "/a\\nb\\x0d: No such file", 1},
+        {"eval --model %s/n.ckpt --data \"$(printf 'x\\ty')\"",
+         "eval: x\\ty: No such file", 1},
         {"sample --model tests/data/names.txt", "not a microgpt checkpoint",
          1},
         {"sample --model %s/none.ckpt", "No such file", 1},
