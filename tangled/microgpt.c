@@ -671,7 +671,8 @@ static const char SAMPLE_HELP[] =
 "                       (default: 0.8 by word, 0.5 by char)\n"
 "  --seed S             start a fresh random stream (default: go on with\n"
 "                       the checkpoint's, as the Python original does)\n"
-"  --prompt TEXT        the start of every sample\n";
+"  --prompt TEXT        the start of every sample: one token or more,\n"
+"                       each in the model's vocabulary\n";
 static const char EVAL_HELP[] =
 "usage: microgpt eval --model CHECKPOINT [options]\n"
 "Draws samples and prints the shares that the grammar accepts, that are\n"
@@ -684,6 +685,9 @@ static const char EVAL_HELP[] =
 "  --data FILE          the corpus trained on (default: data/sentences.txt)\n";
 enum { PROMPT_ROOM = CORPUS_MAX_LINE + 2 };
 
+/* Encodes text into ids, BOS dropped, and returns how many tokens; or
+   writes a message in error and returns -1 if the prompt cannot be
+   read, -2 if it has no token (a bad option). */
 static int encode_prompt(const Run *r, const char *text, int *ids,
                          char *error)
 {
@@ -693,6 +697,11 @@ static int encode_prompt(const Run *r, const char *text, int *ids,
         snprintf(error, TOKENIZER_ERROR_ROOM, "the prompt fills the "
                  "whole block of %d tokens", r->model->cfg.block_size);
         return -1;
+    }
+    if (n == 2) {
+        snprintf(error, TOKENIZER_ERROR_ROOM, "--prompt needs at least "
+                 "one word, not \"%.100s\"", text);
+        return -2;
     }
     if (n >= 0)
         for (int i = 0; i + 2 < n; i++)
@@ -763,7 +772,7 @@ static int sample_command(int argc, char **argv)
     if (!r || n_prompt < 0) {
         print_error("sample", error);
         run_free(r);
-        return 1;
+        return n_prompt == -2 ? 2 : 1;
     }
     settle_stream(r, s, opts, n);
     for (int i = 0; i < s->count; i++) {

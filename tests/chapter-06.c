@@ -273,6 +273,53 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
     cr_assert_str_eq(out, "microgpt: could not write all of its output\n");
 }
 
+/* A word model trained for steps steps, small to be quick, saved as
+ * name in the test's directory. */
+static void train_words(const char *name, int steps)
+{
+    char command[300];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train --steps %d "
+             "--n-embd 16 --n-layer 1 --out %s", steps, in_dir(name));
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+}
+
+Test(program, a_prompt_of_spaces_is_refused_as_an_empty_one,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A word model sees no word in spaces or tabs: such a prompt is
+     * empty, and refused as --prompt "" is, status 2 and one line; with a
+     * word among the spaces, the samples begin with the word. */
+    train_words("w.ckpt", 1);
+    static const struct {
+        const char *prompt, *says;
+    } cases[] = {
+        {"", "microgpt sample: --prompt needs a value, not \"\"\n"},
+        {" ", "microgpt sample: --prompt needs at least one word, not "
+         "\" \"\n"},
+        {"$(printf ' \\t ')", "microgpt sample: --prompt needs at least "
+         "one word, not \" \\t \"\n"},
+    };
+    char command[400];
+    int status;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(command, sizeof command, MICROGPT " sample --model %s "
+                 "--prompt \"%s\"", in_dir("w.ckpt"), cases[i].prompt);
+        char *out = run(command, &status);
+        cr_assert_eq(status, 2, "%s: %d %s", command, status, out);
+        cr_assert_str_eq(out, cases[i].says);
+    }
+    snprintf(command, sizeof command, MICROGPT " sample --model %s "
+             "--prompt ' the ' --count 5", in_dir("w.ckpt"));
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(lines(out), 5, "%s", out);
+    for (char *line = out; *line; line = strchr(line, '\n') + 1)
+        cr_assert(strncmp(line, "the ", 4) == 0 || strcmp(line, "the\n")
+                  == 0, "%s", line);
+}
+
 Test(program, eval_reports_the_shares, .init = make_dir,
      .fini = remove_dir)
 {
