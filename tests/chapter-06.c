@@ -447,20 +447,118 @@ static void assert_temperatures_agree(double p[6][4])
         }
 }
 
+/* The samples figures claim what two commands print on the same model:
+ * a row of the samples table is what eval prints for 1000 samples drawn
+ * with a fresh stream seeded with 42 at the row's temperature, and a line
+ * of the list the four samples that sample writes first from that
+ * stream.  The model is the test directory's w.ckpt. */
+static const double SAMPLED_AT[4] = {0.5, 0.8, 1.0, 1.5};
+
+static char *microgpt_at(const char *command, double T, int count)
+{
+    char line[300];
+    int status;
+    snprintf(line, sizeof line, MICROGPT " %s --model %s --seed 42 "
+             "--temperature %g --count %d", command, in_dir("w.ckpt"), T,
+             count);
+    char *out = run(line, &status);
+    cr_assert_eq(status, 0, "%s: %s", line, out);
+    return out;
+}
+
+/* Each row of the table: its temperature, and its four shares, which
+ * must be eval's to the last printed place.  Whatever the model, a
+ * share of both grammatical and novel samples is at most each of the
+ * two, and at least what they hold beyond 100% together.  The table's
+ * T = 0.8 grammatical cell is copied to cell. */
+static void assert_samples_table(const char *t, char cell[16])
+{
+    t = strstr(t, "%% samples-table\n");
+    cr_assert_not_null(t);
+    t = strstr(t, "|--:|--:|--:|--:|--:|\n");
+    cr_assert_not_null(t);
+    for (int k = 0; k < 4; k++) {
+        t = strchr(t, '\n') + 1;
+        double T, g, n, d, both, want[4];
+        char grammatical[16];
+        cr_assert_eq(sscanf(t, "| %lf | %15[^ ] |", &T, grammatical), 2,
+                     "%s", t);
+        cr_assert_eq(sscanf(t, "| %*f | %lf%% | %lf%% | %lf%% | %lf%% |",
+                            &g, &n, &d, &both), 4, "%s", t);
+        cr_assert_eq(T, SAMPLED_AT[k], "%s", t);
+        const char *out = microgpt_at("eval", T, 1000);
+        char head[64];
+        snprintf(head, sizeof head, "1000 samples at temperature %g:\n", T);
+        const char *at = strstr(out, head);
+        cr_assert(at && sscanf(at + strlen(head), " grammatical %lf%% "
+                               "novel %lf%% distinct %lf%% grammatical "
+                               "and new %lf%%", &want[0], &want[1],
+                               &want[2], &want[3]) == 4, "%s", out);
+        cr_assert(g == want[0] && n == want[1] && d == want[2]
+                  && both == want[3], "T = %g: the table's %s, eval's %s",
+                  T, t, out);
+        cr_assert(both <= g && both <= n && both >= g + n - 100 - 1e-9,
+                  "%s", t);
+        if (k == 1)
+            strcpy(cell, grammatical);
+    }
+}
+
+/* Each line of the list: its temperature, then four quoted samples, which
+ * must be the lines sample writes, each followed by the verdict that
+ * judge() gives it alone against the corpus. */
+static void assert_samples_list(const char *t)
+{
+    char error[CORPUS_ERROR_ROOM];
+    Corpus *c = corpus_load("data/sentences.txt", error);
+    cr_assert_not_null(c, "%s", error);
+    t = strstr(t, "%% samples-list\n");
+    cr_assert_not_null(t);
+    for (int k = 0; k < 4; k++) {
+        t = strchr(t, '\n') + 1;
+        char want[1000], text[4][200];
+        snprintf(want, sizeof want, "* $T = %g$:", SAMPLED_AT[k]);
+        cr_assert_eq(strncmp(t, want, strlen(want)), 0, "%s", t);
+        const char *at = t + strlen(want);
+        for (int i = 0; i < 4; i++) {
+            const char *open = strchr(at, '"');
+            const char *shut = open ? strchr(open + 1, '"') : NULL;
+            cr_assert(shut && shut - open < 200, "%s", t);
+            snprintf(text[i], sizeof text[i], "%.*s",
+                     (int)(shut - open - 1), open + 1);
+            char *one = text[i];
+            Rates v = judge(&one, 1, c);
+            snprintf(want, sizeof want, "\" (%s, %s)", v.grammatical
+                     ? "grammatical" : "not grammatical", v.novel ? "novel"
+                     : "in the corpus");
+            cr_assert_eq(strncmp(shut, want, strlen(want)), 0, "\"%s\": "
+                         "%s", text[i], t);
+            at = shut + strlen(want);
+        }
+        snprintf(want, sizeof want, "%s\n%s\n%s\n%s\n", text[0], text[1],
+                 text[2], text[3]);
+        cr_assert_str_eq(microgpt_at("sample", SAMPLED_AT[k], 4), want);
+    }
+    corpus_free(c);
+}
+
 Test(program, figures, .init = make_dir, .fini = remove_dir)
 {
-    /* sample-demo on the names model: its parity figure must set the
+    /* sample-demo on a small word model: its parity figure must set the
      * original's first ten samples beside the same ten of microgpt, and
      * its temperature table must have six rows of four probabilities,
      * each column falling or level from the top (the rows are sorted by
      * T = 1, and the order of probabilities is the order of logits at
-     * every T), which assert_temperatures_agree checks further. */
-    train_names();
+     * every T), which assert_temperatures_agree checks further.  The
+     * samples table and list must be what eval and sample print, and
+     * the share the prose gives at T = 0.8 the table's. */
+    train_words("w.ckpt", 500);
     char command[300];
     int status;
     snprintf(command, sizeof command, STAGE_DIR "/sample-demo --figures "
-             "%s/n.ckpt", dir);
-    char *out = run(command, &status);
+             "%s", in_dir("w.ckpt"));
+    static char out[1 << 16];  /* as large as run()'s buffer */
+    snprintf(out, sizeof out, "%s", run(command, &status));
     cr_assert_eq(status, 0, "%s", out);
     FILE *f = fopen("tests/data/names-samples.txt", "r");
     char name[100], row[300];
@@ -485,4 +583,9 @@ Test(program, figures, .init = make_dir, .fini = remove_dir)
         t = strchr(t, '\n') + 1;
     }
     assert_temperatures_agree(p);
+    char cell[16], want[40];
+    assert_samples_table(out, cell);
+    snprintf(want, sizeof want, "%%%% grammatical-08\n%s\n", cell);
+    cr_assert_not_null(strstr(out, want), "no %s", want);
+    assert_samples_list(out);
 }
