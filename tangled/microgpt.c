@@ -666,11 +666,13 @@ static const char SAMPLE_HELP[] =
 "\n"
 "  --model CHECKPOINT   the trained model (required)\n"
 "  --count N            how many (default: 20)\n"
-"  --temperature T      below 1 bolder favourites, above 1 flatter odds\n"
+"  --temperature T      above 0.01 and at most 100: below 1 bolder\n"
+"                       favourites, above 1 flatter odds\n"
 "                       (default: 0.8 by word, 0.5 by char)\n"
 "  --seed S             start a fresh random stream (default: go on with\n"
 "                       the checkpoint's, as the Python original does)\n"
-"  --prompt TEXT        the start of every sample\n";
+"  --prompt TEXT        the start of every sample: one token or more,\n"
+"                       each in the model's vocabulary\n";
 static const char EVAL_HELP[] =
 "usage: microgpt eval --model CHECKPOINT [options]\n"
 "Draws samples and prints the shares that the grammar accepts, that are\n"
@@ -683,6 +685,9 @@ static const char EVAL_HELP[] =
 "  --data FILE          the corpus trained on (default: data/sentences.txt)\n";
 enum { PROMPT_ROOM = CORPUS_MAX_LINE + 2 };
 
+/* Encodes text into ids, BOS dropped, and returns how many tokens; or
+   writes a message in error and returns -1 if the prompt cannot be
+   read, -2 if it has no token (a bad option). */
 static int encode_prompt(const Run *r, const char *text, int *ids,
                          char *error)
 {
@@ -693,10 +698,29 @@ static int encode_prompt(const Run *r, const char *text, int *ids,
                  "whole block of %d tokens", r->model->cfg.block_size);
         return -1;
     }
+    if (n == 2) {
+        snprintf(error, TOKENIZER_ERROR_ROOM, "--prompt needs at least "
+                 "one word, not \"%.100s\"", text);
+        return -2;
+    }
     if (n >= 0)
         for (int i = 0; i + 2 < n; i++)
             ids[i] = ids[i + 1];  /* drop the first BOS */
     return n < 0 ? -1 : n - 2;
+}
+/* Prints "microgpt COMMAND: MESSAGE" as one line on stderr, with the
+   message's control characters escaped. */
+static void print_error(const char *command, const char *message)
+{
+    fprintf(stderr, "microgpt %s: ", command);
+    for (const unsigned char *c = (const void *)message; *c; c++)
+        if (*c == '\n' || *c == '\t')
+            fprintf(stderr, "\\%c", *c == '\n' ? 'n' : 't');
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(stderr, "\\x%02x", *c);
+        else
+            fputc(*c, stderr);
+    fputc('\n', stderr);
 }
 /* Reads a sampling command's options: -1 to go on, else the status to
    exit with, after the help or one line on what is wrong. */
@@ -731,7 +755,8 @@ static int sample_command(int argc, char **argv)
     Option opts[] = {
         {"--model", TEXT, 0, 0, &s->model, 0},
         {"--count", WHOLE, 1, 1000000, &s->count, 0},
-        {"--temperature", REAL, 0, 100, &s->temperature, 0},
+        {"--temperature", REAL, TEMPERATURE_FLOOR, TEMPERATURE_CEILING,
+         &s->temperature, 0},
         {"--seed", SEED, 0, 0, &s->seed, 0},
         {"--prompt", TEXT, 0, 0, &s->prompt, 0},
     };
@@ -745,9 +770,9 @@ static int sample_command(int argc, char **argv)
     if (r && s->prompt)
         n_prompt = encode_prompt(r, s->prompt, ids, error);
     if (!r || n_prompt < 0) {
-        fprintf(stderr, "microgpt sample: %s\n", error);
+        print_error("sample", error);
         run_free(r);
-        return 1;
+        return n_prompt == -2 ? 2 : 1;
     }
     settle_stream(r, s, opts, n);
     for (int i = 0; i < s->count; i++) {
@@ -782,7 +807,8 @@ static int eval_command(int argc, char **argv)
     Option opts[] = {
         {"--model", TEXT, 0, 0, &s->model, 0},
         {"--count", WHOLE, 1, 1000000, &s->count, 0},
-        {"--temperature", REAL, 0, 100, &s->temperature, 0},
+        {"--temperature", REAL, TEMPERATURE_FLOOR, TEMPERATURE_CEILING,
+         &s->temperature, 0},
         {"--seed", SEED, 0, 0, &s->seed, 0},
         {"--data", TEXT, 0, 0, &data, 0},
     };
@@ -794,7 +820,7 @@ static int eval_command(int argc, char **argv)
     Run *r = checkpoint_load(s->model, error);
     Corpus *c = r ? corpus_load(data, error) : NULL;
     if (!c || !trained_on(r, s->model, c, data, error)) {
-        fprintf(stderr, "microgpt eval: %s\n", error);
+        print_error("eval", error);
         corpus_free(c);
         run_free(r);
         return 1;

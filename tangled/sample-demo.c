@@ -43,7 +43,8 @@ static void print_temperature_table(Run *r)
     }
     free(p);
 }
-static Rates sample_at(Run *r, const Corpus *c, double T, char **shown)
+static Rates sample_at(Run *r, const Corpus *c, double T, char **shown,
+                       Rates *verdict)
 {
     enum { COUNT = 1000 };
     Rng rng;
@@ -52,6 +53,7 @@ static Rates sample_at(Run *r, const Corpus *c, double T, char **shown)
                                    NULL, 0, COUNT);
     Rates rates = judge(docs, COUNT, c);
     for (int i = 0; i < 4; i++) {  /* kept for the list; the caller frees */
+        verdict[i] = judge(&docs[i], 1, c);
         shown[i] = docs[i];
         docs[i] = NULL;
     }
@@ -66,9 +68,9 @@ static double percent(int part, int whole)
 static void print_samples_table(Run *r, const Corpus *c)
 {
     char *shown[N_T][4];
-    Rates q[N_T];
+    Rates q[N_T], verdict[N_T][4];
     for (int k = 0; k < N_T; k++)
-        q[k] = sample_at(r, c, TEMPERATURES[k], shown[k]);
+        q[k] = sample_at(r, c, TEMPERATURES[k], shown[k], verdict[k]);
     printf("%%%% samples-table\n| $T$ | grammatical | novel | distinct "
            "| grammatical and new |\n|--:|--:|--:|--:|--:|\n");
     for (int k = 0; k < N_T; k++)
@@ -81,7 +83,10 @@ static void print_samples_table(Run *r, const Corpus *c)
     for (int k = 0; k < N_T; k++) {
         printf("* $T = %g$:", TEMPERATURES[k]);
         for (int i = 0; i < 4; i++) {
-            printf("%s \"%s\"", i ? "," : "", shown[k][i]);
+            const Rates *v = &verdict[k][i];
+            printf("%s \"%s\" (%s, %s)", i ? "," : "", shown[k][i],
+                   v->grammatical ? "grammatical" : "not grammatical",
+                   v->novel ? "novel" : "in the corpus");
             free(shown[k][i]);
         }
         printf("\n");

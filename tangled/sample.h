@@ -9,6 +9,10 @@
 
 /* probs = softmax(logits / T), in the original's arithmetic. */
 void softmax_temperature(double *probs, Value **logits, int n, double T);
+/* The temperatures the commands take: above TEMPERATURE_FLOOR, up to
+   TEMPERATURE_CEILING. */
+#define TEMPERATURE_FLOOR 0.01
+#define TEMPERATURE_CEILING 100.0
 /* Samples one document: from BOS at position 0, each next token is the
    next of prompt's n_prompt tokens while there are any, else drawn from
    softmax(logits / T) with rng; stops at BOS or after block_size

@@ -90,6 +90,21 @@ Test(temperature, low_approaches_the_likeliest_high_an_even_bet)
     cr_assert_float_eq(p[0] + p[1] + p[2] + p[3], 1.0, 1e-15);
 }
 
+Test(temperature, the_floor_keeps_the_arithmetic_sound)
+{
+    /* At the commands' floor, logits of a thousand units stay finite and
+     * their rounding costs less than a part in 10^13 per unit of their
+     * size (the prose): 1000 and 999.9 are 0.1 apart, 10 at T = 0.01, so
+     * p = 1 / (1 + e^-10) and e^-10 / (1 + e^-10), to within 10^-10 of
+     * themselves, and -1000 is 2000 behind, e^-200000: 0. */
+    const double z[] = {1000, 999.9, -1000};
+    double p[3], e = exp(-10);
+    probs_at(z, 3, TEMPERATURE_FLOOR, p);
+    cr_assert_float_eq(p[0], 1 / (1 + e), 1e-10);
+    cr_assert_float_eq(p[1], e / (1 + e), 1e-10 * e);
+    cr_assert_eq(p[2], 0.0);
+}
+
 /* ---- the sampling loop ------------------------------------------------ */
 
 Test(sampling, stays_in_the_block_and_never_writes_bos)
@@ -196,11 +211,33 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
         {"sample", "--model CHECKPOINT is required", 2},
         {"sample --model %s/n.ckpt --temperature 0", "--temperature needs",
          2},
+        /* below the floor, 1/T overflows the logits; 1e-308 is a number
+         * above 0, which the message must not deny */
+        {"sample --model %s/n.ckpt --temperature 2.3e-308", "--temperature "
+         "needs a number above 0.01 and at most 100, not \"2.3e-308\"", 2},
+        {"sample --model %s/n.ckpt --temperature 1e-308", "--temperature "
+         "needs a number above 0.01 and at most 100, not \"1e-308\"", 2},
+        {"eval --model %s/n.ckpt --temperature 0.01", "--temperature needs "
+         "a number above 0.01 and at most 100", 2},
+        {"sample --model %s/n.ckpt --temperature 101", "--temperature needs "
+         "a number above 0.01 and at most 100", 2},
         {"sample --model %s/n.ckpt --count 0", "--count needs", 2},
         {"sample --model %s/n.ckpt --prompt 'ab9'", "\"9\" is not in the "
          "vocabulary", 1},
         {"sample --model %s/n.ckpt --prompt abcdefghijklmnopq",
          "fills the whole block", 1},
+        /* what the user typed is repeated with its control characters
+         * escaped, so the message stays one line that shows them */
+        {"sample --model %s/n.ckpt --prompt \"$(printf 'a\\nb')\"",
+         "sample: \"\\n\" is not in the vocabulary\n", 1},
+        {"sample --model %s/n.ckpt --prompt \"$(printf 'a\\tb')\"",
+         "sample: \"\\t\" is not in the vocabulary\n", 1},
+        {"sample --model %s/n.ckpt --prompt \"$(printf 'a\\033b')\"",
+         "sample: \"\\x1b\" is not in the vocabulary\n", 1},
+        {"sample --model \"$(printf '%s/a\\nb\\r')\"",
+         "/a\\nb\\x0d: No such file", 1},
+        {"eval --model %s/n.ckpt --data \"$(printf 'x\\ty')\"",
+         "eval: x\\ty: No such file", 1},
         {"sample --model tests/data/names.txt", "not a microgpt checkpoint",
          1},
         {"sample --model %s/none.ckpt", "No such file", 1},
@@ -218,12 +255,69 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
         cr_assert_not_null(strstr(out, cases[i].says), "%s: %s", args, out);
         cr_assert_eq(strchr(out, '\n'), out + strlen(out) - 1, "%s", out);
     }
+    /* Just above the floor, samples are written; the help says where
+     * the floor is. */
+    snprintf(command, sizeof command, MICROGPT " sample --model %s/n.ckpt"
+             " --temperature 0.0101 --count 3", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(lines(out), 3, "%s", out);
+    out = run(MICROGPT " sample --help", &status);
+    cr_assert_eq(status, 0);
+    cr_assert_not_null(strstr(out, "above 0.01 and at most 100"), "%s", out);
     /* Samples that reach no one (a full disk) are not a success. */
     snprintf(command, sizeof command, "{ " MICROGPT " sample --model "
              "%s/n.ckpt > /dev/full; }", dir);
     out = run(command, &status);
     cr_assert_eq(status, 1, "%d %s", status, out);
     cr_assert_str_eq(out, "microgpt: could not write all of its output\n");
+}
+
+/* A word model trained for steps steps, small to be quick, saved as
+ * name in the test's directory. */
+static void train_words(const char *name, int steps)
+{
+    char command[300];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train --steps %d "
+             "--n-embd 16 --n-layer 1 --out %s", steps, in_dir(name));
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+}
+
+Test(program, a_prompt_of_spaces_is_refused_as_an_empty_one,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A word model sees no word in spaces or tabs: such a prompt is
+     * empty, and refused as --prompt "" is, status 2 and one line; with a
+     * word among the spaces, the samples begin with the word. */
+    train_words("w.ckpt", 1);
+    static const struct {
+        const char *prompt, *says;
+    } cases[] = {
+        {"", "microgpt sample: --prompt needs a value, not \"\"\n"},
+        {" ", "microgpt sample: --prompt needs at least one word, not "
+         "\" \"\n"},
+        {"$(printf ' \\t ')", "microgpt sample: --prompt needs at least "
+         "one word, not \" \\t \"\n"},
+    };
+    char command[400];
+    int status;
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        snprintf(command, sizeof command, MICROGPT " sample --model %s "
+                 "--prompt \"%s\"", in_dir("w.ckpt"), cases[i].prompt);
+        char *out = run(command, &status);
+        cr_assert_eq(status, 2, "%s: %d %s", command, status, out);
+        cr_assert_str_eq(out, cases[i].says);
+    }
+    snprintf(command, sizeof command, MICROGPT " sample --model %s "
+             "--prompt ' the ' --count 5", in_dir("w.ckpt"));
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(lines(out), 5, "%s", out);
+    for (char *line = out; *line; line = strchr(line, '\n') + 1)
+        cr_assert(strncmp(line, "the ", 4) == 0 || strcmp(line, "the\n")
+                  == 0, "%s", line);
 }
 
 Test(program, eval_reports_the_shares, .init = make_dir,
@@ -353,20 +447,118 @@ static void assert_temperatures_agree(double p[6][4])
         }
 }
 
+/* The samples figures claim what two commands print on the same model:
+ * a row of the samples table is what eval prints for 1000 samples drawn
+ * with a fresh stream seeded with 42 at the row's temperature, and a line
+ * of the list the four samples that sample writes first from that
+ * stream.  The model is the test directory's w.ckpt. */
+static const double SAMPLED_AT[4] = {0.5, 0.8, 1.0, 1.5};
+
+static char *microgpt_at(const char *command, double T, int count)
+{
+    char line[300];
+    int status;
+    snprintf(line, sizeof line, MICROGPT " %s --model %s --seed 42 "
+             "--temperature %g --count %d", command, in_dir("w.ckpt"), T,
+             count);
+    char *out = run(line, &status);
+    cr_assert_eq(status, 0, "%s: %s", line, out);
+    return out;
+}
+
+/* Each row of the table: its temperature, and its four shares, which
+ * must be eval's to the last printed place.  Whatever the model, a
+ * share of both grammatical and novel samples is at most each of the
+ * two, and at least what they hold beyond 100% together.  The table's
+ * T = 0.8 grammatical cell is copied to cell. */
+static void assert_samples_table(const char *t, char cell[16])
+{
+    t = strstr(t, "%% samples-table\n");
+    cr_assert_not_null(t);
+    t = strstr(t, "|--:|--:|--:|--:|--:|\n");
+    cr_assert_not_null(t);
+    for (int k = 0; k < 4; k++) {
+        t = strchr(t, '\n') + 1;
+        double T, g, n, d, both, want[4];
+        char grammatical[16];
+        cr_assert_eq(sscanf(t, "| %lf | %15[^ ] |", &T, grammatical), 2,
+                     "%s", t);
+        cr_assert_eq(sscanf(t, "| %*f | %lf%% | %lf%% | %lf%% | %lf%% |",
+                            &g, &n, &d, &both), 4, "%s", t);
+        cr_assert_eq(T, SAMPLED_AT[k], "%s", t);
+        const char *out = microgpt_at("eval", T, 1000);
+        char head[64];
+        snprintf(head, sizeof head, "1000 samples at temperature %g:\n", T);
+        const char *at = strstr(out, head);
+        cr_assert(at && sscanf(at + strlen(head), " grammatical %lf%% "
+                               "novel %lf%% distinct %lf%% grammatical "
+                               "and new %lf%%", &want[0], &want[1],
+                               &want[2], &want[3]) == 4, "%s", out);
+        cr_assert(g == want[0] && n == want[1] && d == want[2]
+                  && both == want[3], "T = %g: the table's %s, eval's %s",
+                  T, t, out);
+        cr_assert(both <= g && both <= n && both >= g + n - 100 - 1e-9,
+                  "%s", t);
+        if (k == 1)
+            strcpy(cell, grammatical);
+    }
+}
+
+/* Each line of the list: its temperature, then four quoted samples, which
+ * must be the lines sample writes, each followed by the verdict that
+ * judge() gives it alone against the corpus. */
+static void assert_samples_list(const char *t)
+{
+    char error[CORPUS_ERROR_ROOM];
+    Corpus *c = corpus_load("data/sentences.txt", error);
+    cr_assert_not_null(c, "%s", error);
+    t = strstr(t, "%% samples-list\n");
+    cr_assert_not_null(t);
+    for (int k = 0; k < 4; k++) {
+        t = strchr(t, '\n') + 1;
+        char want[1000], text[4][200];
+        snprintf(want, sizeof want, "* $T = %g$:", SAMPLED_AT[k]);
+        cr_assert_eq(strncmp(t, want, strlen(want)), 0, "%s", t);
+        const char *at = t + strlen(want);
+        for (int i = 0; i < 4; i++) {
+            const char *open = strchr(at, '"');
+            const char *shut = open ? strchr(open + 1, '"') : NULL;
+            cr_assert(shut && shut - open < 200, "%s", t);
+            snprintf(text[i], sizeof text[i], "%.*s",
+                     (int)(shut - open - 1), open + 1);
+            char *one = text[i];
+            Rates v = judge(&one, 1, c);
+            snprintf(want, sizeof want, "\" (%s, %s)", v.grammatical
+                     ? "grammatical" : "not grammatical", v.novel ? "novel"
+                     : "in the corpus");
+            cr_assert_eq(strncmp(shut, want, strlen(want)), 0, "\"%s\": "
+                         "%s", text[i], t);
+            at = shut + strlen(want);
+        }
+        snprintf(want, sizeof want, "%s\n%s\n%s\n%s\n", text[0], text[1],
+                 text[2], text[3]);
+        cr_assert_str_eq(microgpt_at("sample", SAMPLED_AT[k], 4), want);
+    }
+    corpus_free(c);
+}
+
 Test(program, figures, .init = make_dir, .fini = remove_dir)
 {
-    /* sample-demo on the names model: its parity figure must set the
+    /* sample-demo on a small word model: its parity figure must set the
      * original's first ten samples beside the same ten of microgpt, and
      * its temperature table must have six rows of four probabilities,
      * each column falling or level from the top (the rows are sorted by
      * T = 1, and the order of probabilities is the order of logits at
-     * every T), which assert_temperatures_agree checks further. */
-    train_names();
+     * every T), which assert_temperatures_agree checks further.  The
+     * samples table and list must be what eval and sample print, and
+     * the share the prose gives at T = 0.8 the table's. */
+    train_words("w.ckpt", 500);
     char command[300];
     int status;
     snprintf(command, sizeof command, STAGE_DIR "/sample-demo --figures "
-             "%s/n.ckpt", dir);
-    char *out = run(command, &status);
+             "%s", in_dir("w.ckpt"));
+    static char out[1 << 16];  /* as large as run()'s buffer */
+    snprintf(out, sizeof out, "%s", run(command, &status));
     cr_assert_eq(status, 0, "%s", out);
     FILE *f = fopen("tests/data/names-samples.txt", "r");
     char name[100], row[300];
@@ -391,4 +583,9 @@ Test(program, figures, .init = make_dir, .fini = remove_dir)
         t = strchr(t, '\n') + 1;
     }
     assert_temperatures_agree(p);
+    char cell[16], want[40];
+    assert_samples_table(out, cell);
+    snprintf(want, sizeof want, "%%%% grammatical-08\n%s\n", cell);
+    cr_assert_not_null(strstr(out, want), "no %s", want);
+    assert_samples_list(out);
 }
