@@ -94,16 +94,33 @@ static Option *find_option(Option *opts, int n, const char *name,
     return NULL;
 }
 
+/* Says on stderr, in one line, that o needs a value other than text (if
+   the command line gave one); option: text is an option's name. */
+static void needs_value(const char *command, const Option *o,
+                        const char *text, int option)
+{
+    char buf[100];
+    fprintf(stderr, "microgpt %s: %s needs %s", command, o->name,
+            needs(o, buf, sizeof buf));
+    if (text)
+        fprintf(stderr, ", not %s\"%s\"", option ? "the option " : "",
+                text);
+    if (option && o->kind == TEXT)
+        fprintf(stderr, " (write %s=%s if that is the value)", o->name,
+                text);
+    fputc('\n', stderr);
+}
+
 /* Reads argv[1..argc) into opts: 0 if all is well, OPTIONS_HELP for
    --help, or 2 after one line on stderr. */
 static int read_options(const char *command, Option *opts, int n,
                         int argc, char **argv)
 {
-    char buf[100];
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0)
+            return OPTIONS_HELP;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *eq = strchr(arg, '=');
-        if (strcmp(arg, "--help") == 0)
-            return OPTIONS_HELP;
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
         Option *o = strncmp(arg, "--", 2) == 0
                     ? find_option(opts, n, arg, len) : NULL;
@@ -114,11 +131,9 @@ static int read_options(const char *command, Option *opts, int n,
             return 2;
         }
         const char *text = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-        if (!text || !parse_value(o, text)) {
-            fprintf(stderr, "microgpt %s: %s needs %s%s%s%s\n", command,
-                    o->name, needs(o, buf, sizeof buf),
-                    text ? ", not \"" : "", text ? text : "",
-                    text ? "\"" : "");
+        int option = !eq && text && strncmp(text, "--", 2) == 0;
+        if (!text || option || !parse_value(o, text)) {
+            needs_value(command, o, text, option);
             return 2;
         }
         o->given = 1;

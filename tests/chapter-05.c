@@ -547,6 +547,15 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --steps 10 --stop-at 11", "--stop-at 11 is past"},
         {"train --resume x.ckpt --lr 0.1", "--lr cannot be given with"},
         {"train --resume x.ckpt --tokenizer char", "--tokenizer cannot"},
+        {"train --out --log --steps 0", "--out needs a value, not the "
+                                        "option \"--log\" (write "
+                                        "--out=--log if that is the "
+                                        "value)\n"},
+        {"train --log --out x.ckpt", "--log needs a value, not the option "
+                                     "\"--out\" (write"},
+        {"train --steps --lr 0.1", "--steps needs a whole number from 1 to "
+                                   "100000000, not the option \"--lr\"\n"},
+        {"train --data --", "--data needs a value, not the option \"--\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char command[300];
@@ -559,6 +568,40 @@ Test(program, bad_options_are_one_line_and_status_2)
         if (cases[i].args[0])
             cr_assert_eq(lines(out), 1, "%s: %s", cases[i].args, out);
     }
+}
+
+Test(program, a_value_like_an_option_must_be_joined_to_its_option,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* --out --log is refused (bad_options_are_one_line_and_status_2),
+     * and makes no file named --log; --out=--log and --out ./--x name
+     * such files, which are saved.  --help where a value would be asks
+     * for the help, as it does anywhere. */
+    char top[400], command[1200];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    const char *outs[] = {"--out --log", "--out=--log", "--out ./--x"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(command, sizeof command, "cd %s && %s/" MICROGPT " train "
+                 "--tokenizer char --data %s/tests/data/names.txt --steps 2 "
+                 "%s", dir, top, top, outs[i]);
+        int status;
+        char *out = run(command, &status);
+        cr_assert_eq(status, i == 0 ? 2 : 0, "%s: %s", outs[i], out);
+        if (i == 0)
+            cr_assert_neq(access(in_dir("--log"), F_OK), 0, "nothing made");
+    }
+    char error[CHECKPOINT_ERROR_ROOM];
+    const char *saved[] = {"--log", "--x"};
+    for (int i = 0; i < 2; i++) {
+        Run *r = checkpoint_load(in_dir(saved[i]), error);
+        cr_assert_not_null(r, "%s: %s", saved[i], error);
+        cr_assert_eq(r->adam->step, 2);
+        run_free(r);
+    }
+    int status;
+    char *out = run(MICROGPT " train --data --help", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(strncmp(out, "usage: microgpt train", 21), 0, "%s", out);
 }
 
 Test(program, bad_files_are_refused_and_nothing_is_overwritten,
