@@ -247,7 +247,7 @@ static const char TRAIN_HELP[] =
 "  --block-size N       the most positions per document (default: 16)\n"
 "  --out CHECKPOINT     where to save (default: model.ckpt, or the file\n"
 "                       resumed); a checkpoint there is replaced, any\n"
-"                       other file, or a link, kept\n"
+"                       other file, a link, or a read-only file, kept\n"
 "  --log CSV            every step's loss and learning rate; a resumed\n"
 "                       run adds its steps to the end of its log\n"
 "  --resume CHECKPOINT  go on with a saved run, with its settings\n"

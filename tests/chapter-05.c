@@ -460,6 +460,10 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
     cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
     cr_assert(checkpoint_save(r, in_dir("new.ckpt"), error));
     cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
+    cr_assert_eq(chmod(in_dir("new.ckpt"), 0444), 0);  /* even for root */
+    cr_assert_not(checkpoint_can_save(in_dir("new.ckpt"), error));
+    cr_assert_not_null(strstr(error, "write-protected"), "%s", error);
+    cr_assert_eq(chmod(in_dir("new.ckpt"), 0644), 0);
     spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
     cr_assert_not(checkpoint_can_save(in_dir("notes.txt"), error));
     cr_assert_not_null(strstr(error, "not a microgpt checkpoint"));
@@ -642,6 +646,52 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
     b = slurp(in_dir("bad.ckpt"), &size);
     cr_assert(size == 9 && memcmp(b, "microgpt\1", 9) == 0, "kept");
     free(b);
+}
+
+Test(program, a_write_protected_file_is_kept, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A save's rename asks only the directory, so it would replace a
+     * checkpoint made read-only, and give it a new file's mode.  Such a
+     * checkpoint (at --out, or resumed in place) and such a log are
+     * refused, in one line before the run, and kept as they were, mode
+     * and all.  The tests run as root, to whom access() grants every
+     * file; the owner's write bit, which chmod 444 clears, still counts,
+     * so this holds for root and for anyone else alike. */
+    train_names("--steps 10 --stop-at 5 --out %s/ro.ckpt --log %s/ro.csv");
+    size_t n, m;
+    unsigned char *ckpt = slurp(in_dir("ro.ckpt"), &n),
+                  *csv = slurp(in_dir("ro.csv"), &m);
+    cr_assert_eq(chmod(in_dir("ro.ckpt"), 0444), 0);
+    cr_assert_eq(chmod(in_dir("ro.csv"), 0444), 0);
+    static const struct {
+        const char *args, *name;
+    } cases[] = {
+        {NAMES " --steps 5 --out %s/ro.ckpt", "ro.ckpt"},
+        {" --data tests/data/names.txt --resume %s/ro.ckpt", "ro.ckpt"},
+        {NAMES " --steps 5 --out %s/x.ckpt --log %s/ro.csv", "ro.csv"},
+        {" --data tests/data/names.txt --resume %s/ro.ckpt --out "
+         "%s/x.ckpt --log %s/ro.csv", "ro.csv"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[300], command[600], want[300];
+        snprintf(args, sizeof args, cases[i].args, dir, dir, dir);
+        snprintf(command, sizeof command, MICROGPT " train%s", args);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: %s/%s is "
+                 "write-protected; not replacing it\n", dir, cases[i].name);
+        cr_assert_eq(status, 1, "%s: status %d: %s", args, status, out);
+        cr_assert_str_eq(out, want);
+    }
+    struct stat st;
+    cr_assert(stat(in_dir("ro.ckpt"), &st) == 0
+              && (st.st_mode & 0777) == 0444, "mode kept");
+    cr_assert(stat(in_dir("ro.csv"), &st) == 0
+              && (st.st_mode & 0777) == 0444, "mode kept");
+    cr_assert_neq(access(in_dir("x.ckpt"), F_OK), 0, "nothing saved");
+    assert_kept(in_dir("ro.ckpt"), ckpt, n);
+    assert_kept(in_dir("ro.csv"), csv, m);
 }
 
 Test(program, an_out_that_cannot_be_opened_is_refused, .init = make_dir,
