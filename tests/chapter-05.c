@@ -759,42 +759,78 @@ Test(program, only_a_regular_file_is_looked_into, .init = make_dir,
     cr_assert_neq(access(in_dir("x.ckpt"), F_OK), 0, "nothing saved");
 }
 
+/* Runs microgpt train with these options (each %s the test's
+ * directory, three at most), which must diverge: its status must be 1,
+ * and its errors one line saying so, that nothing is saved, and that
+ * the log, log in the test's directory, is as it was.  Returns the step
+ * it names. */
+static int diverges(const char *options, const char *log)
+{
+    char format[300], command[900], want[300];
+    snprintf(format, sizeof format, MICROGPT " train %s", options);
+    snprintf(command, sizeof command, format, dir, dir, dir);
+    int status, step = 0;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 1, "%s: %s", command, out);
+    const char *line = strstr(out, "microgpt train: ");
+    cr_assert_not_null(line, "%s", out);
+    cr_assert_eq(sscanf(line, "microgpt train: the loss at step %d", &step),
+                 1, "%s", out);
+    snprintf(want, sizeof want, "microgpt train: the loss at step %d is "
+             "not finite: the run diverged (a smaller --lr may help) and is "
+             "not saved; the log %s/%s is as it was\n", step, dir, log);
+    cr_assert_eq(strncmp(line, want, strlen(want)), 0, "%s", out);
+    cr_assert_null(strstr(line + 1, "microgpt train: "), "one line: %s",
+                   out);
+    cr_assert_null(strstr(out, "saved "), "%s", out);
+    return step;
+}
+
 Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
      .fini = remove_dir)
 {
     /* At a learning rate of 1 the names' model blows up within a few
      * steps (the step is the program's to find, not ours to predict):
-     * the run must stop at the first loss that is not finite, which is
-     * the log's last line, say so in one line, exit 1, and leave the
-     * checkpoint already at --out as it was. */
-    train_names("--steps 2 --out %s/d.ckpt");
-    size_t n;
-    unsigned char *before = slurp(in_dir("d.ckpt"), &n);
-    char command[600];
-    int status;
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 300"
-             " --lr 1 --out %s/d.ckpt --log %s/d.csv", dir, dir);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 1, "%s", out);
-    FILE *f = fopen(in_dir("d.csv"), "r");
+     * the run must stop at the first loss that is not finite, say so in
+     * one line, exit 1, leave the checkpoint already at --out as it was,
+     * and its log as it was before the run too: not there, if it was
+     * not; the earlier log it was to replace; or, resumed, the log as
+     * far as the checkpoint it went on from.  The same run stopped
+     * before that step is saved, its losses all finite, and resumed it
+     * diverges at that step again. */
+    train_names("--steps 2 --out %s/d.ckpt --log %s/old.csv");
+    size_t n[4];
+    unsigned char *before = slurp(in_dir("d.ckpt"), &n[0]),
+                  *old = slurp(in_dir("old.csv"), &n[1]);
+    int step = diverges(NAMES " --steps 300 --lr 1 --out %s/d.ckpt --log "
+                        "%s/new.csv", "new.csv");
+    cr_assert(step > 1 && step < 300, "step %d", step);
+    cr_assert_neq(access(in_dir("new.csv"), F_OK), 0, "no log left");
+    cr_assert_eq(diverges(NAMES " --steps 300 --lr 1 --out %s/d.ckpt --log "
+                          "%s/old.csv", "old.csv"), step);
+    assert_kept(in_dir("old.csv"), old, n[1]);
+    char options[300];
+    snprintf(options, sizeof options, "--steps 300 --lr 1 --stop-at %d "
+             "--out %%s/e.ckpt --log %%s/e.csv", step - 1);
+    train_names(options);
+    FILE *f = fopen(in_dir("e.csv"), "r");
     char line[200];
-    int step = 0, rows = 0;
-    double loss = 0, lr;
+    int rows = 0, at;
+    double loss, lr;
     cr_assert(fgets(line, sizeof line, f));  /* the header */
     while (fgets(line, sizeof line, f)) {
-        cr_assert(isfinite(loss), "a loss before the last is %g", loss);
-        cr_assert_eq(sscanf(line, "%d,%lf,%lf", &step, &loss, &lr), 3);
-        cr_assert_eq(step, ++rows);
+        cr_assert_eq(sscanf(line, "%d,%lf,%lf", &at, &loss, &lr), 3);
+        cr_assert(at == ++rows && isfinite(loss), "%s", line);
     }
     fclose(f);
-    cr_assert(!isfinite(loss) && step < 300, "%d %g", step, loss);
-    char want[200];
-    snprintf(want, sizeof want, "microgpt train: the loss at step %d is "
-             "not finite: the run diverged (a smaller --lr may help) and is "
-             "not saved\n", step);
-    cr_assert_not_null(strstr(out, want), "%s", out);
-    cr_assert_null(strstr(out, "saved "), "%s", out);
-    assert_kept(in_dir("d.ckpt"), before, n);
+    cr_assert_eq(rows, step - 1);
+    unsigned char *ckpt = slurp(in_dir("e.ckpt"), &n[2]),
+                  *csv = slurp(in_dir("e.csv"), &n[3]);
+    cr_assert_eq(diverges("--data tests/data/names.txt --resume %s/e.ckpt "
+                          "--log %s/e.csv", "e.csv"), step);
+    assert_kept(in_dir("e.ckpt"), ckpt, n[2]);
+    assert_kept(in_dir("e.csv"), csv, n[3]);
+    assert_kept(in_dir("d.ckpt"), before, n[0]);
 }
 
 Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
@@ -1289,6 +1325,55 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
     /* the summary counts the steps taken, not the schedule's last 100 */
     assert_summary(summary, 0, rows, rows < 100 ? rows : 100,
                    in_dir("int.csv"));
+}
+
+Test(program, a_save_that_fails_leaves_the_log_as_it_was,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A run stopped after step 5 is resumed with its log; once it has
+     * taken a step, a file appears at its checkpoint's ".tmp", which
+     * the save will not write through, and an interrupt asks for the
+     * save.  The save fails, and the run with it (status 1), in one line
+     * that says so and that the log is as it was: the checkpoint's, to
+     * step 5, the resumed run's steps cut off. */
+    train_names("--steps 1000000 --stop-at 5 --out %s/s.ckpt --log "
+                "%s/s.csv");
+    size_t n, m;
+    unsigned char *ckpt = slurp(in_dir("s.ckpt"), &n),
+                  *csv = slurp(in_dir("s.csv"), &m);
+    char path[300], log[300];
+    strcpy(path, in_dir("s.ckpt")), strcpy(log, in_dir("s.csv"));
+    char *argv[] = {"microgpt", "train", "--data", "tests/data/names.txt",
+                    "--resume", path, "--log", log, NULL};
+    int fd;
+    pid_t pid = start_program(argv, 1, 0, &fd);
+    FILE *from = fdopen(fd, "r");
+    static char line[300], error[300];
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, from))
+        seen = strncmp(line, "step ", 5) == 0;
+    cr_assert(seen, "no progress line");
+    spit(in_dir("s.ckpt.tmp"), (const unsigned char *)"mine\n", 5);
+    kill(pid, SIGINT);
+    while (fgets(line, sizeof line, from))
+        if (strncmp(line, "microgpt train: ", 16) == 0) {
+            cr_assert_eq(error[0], '\0', "two lines: %s%s", error, line);
+            strcpy(error, line);
+        }
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    char want[300];
+    snprintf(want, sizeof want, "microgpt train: cannot create %s/s.ckpt."
+             "tmp: %s; the log %s/s.csv is as it was\n", dir,
+             strerror(EEXIST), dir);
+    cr_assert_str_eq(error, want);
+    assert_kept(in_dir("s.ckpt"), ckpt, n);
+    assert_kept(in_dir("s.csv"), csv, m);
+    unsigned char *b = slurp(in_dir("s.ckpt.tmp"), &n);
+    cr_assert(n == 5 && memcmp(b, "mine\n", 5) == 0, "left alone");
+    free(b);
 }
 
 Test(program, a_log_that_fails_keeps_the_checkpoint, .init = make_dir,
