@@ -214,6 +214,17 @@ static void catch_interrupts(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 }
+
+/* From here to the end, SIGINT and SIGTERM wait: the run's end is not
+   cut short. */
+static void hold_interrupts(void)
+{
+    sigset_t both;
+    sigemptyset(&both);
+    sigaddset(&both, SIGINT);
+    sigaddset(&both, SIGTERM);
+    sigprocmask(SIG_BLOCK, &both, NULL);
+}
 typedef struct {
     const char *data, *tokenizer, *out, *log, *resume, *engine;
     int steps, stop_at, n_layer, n_embd, n_head, block_size;
@@ -684,6 +695,7 @@ static int train_run(const Settings *s)
         int stop = s->stop_at ? s->stop_at : r->adam->num_steps;
         catch_interrupts();
         int diverged = train_loop(r, c, stop, log.f, find_engine(s->engine));
+        hold_interrupts();
         stopped = r->adam->step < stop;
         ok = finish(s, r, &log, diverged, error);
     }

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
@@ -1325,6 +1326,76 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
     /* the summary counts the steps taken, not the schedule's last 100 */
     assert_summary(summary, 0, rows, rows < 100 ? rows : 100,
                    in_dir("int.csv"));
+}
+
+/* The signals that process pid blocks, as /proc/PID/status shows them
+ * (bit n - 1 for signal n), and in *zombie whether it has ended; 0 with
+ * *zombie 1 if there is no such file. */
+static unsigned long long blocked_signals(pid_t pid, int *zombie)
+{
+    char path[64], line[256], state = 'Z';
+    unsigned long long mask = 0;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        sscanf(line, "State: %c", &state);
+        sscanf(line, "SigBlk: %llx", &mask);
+    }
+    if (f)
+        fclose(f);
+    *zombie = state == 'Z';
+    return mask;
+}
+
+Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Once the steps are over, SIGINT and SIGTERM are held back until
+     * the program exits, so that a second Ctrl-C cannot cut the save
+     * short and leave its temporary file behind.  Interrupted, the run
+     * must come to hold both (as the kernel shows in /proc), the
+     * moment it does it gets both again, and still it exits with 130,
+     * its checkpoint whole, its log as long, and no ".tmp" left. */
+    if (access("/proc/self/status", R_OK) != 0)
+        cr_skip_test("no /proc/PID/status to read a signal mask from");
+    char ckpt[300], csv[300];
+    strcpy(ckpt, in_dir("two.ckpt")), strcpy(csv, in_dir("two.csv"));
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--steps", "1000000", "--out",
+                    ckpt, "--log", csv, NULL};
+    int fd;
+    pid_t pid = start_program(argv, 1, 0, &fd);
+    FILE *from = fdopen(fd, "r");
+    char line[300];
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, from))
+        seen = strncmp(line, "step ", 5) == 0;
+    cr_assert(seen, "no progress line");
+    kill(pid, SIGINT);
+    unsigned long long both = 1ull << (SIGINT - 1) | 1ull << (SIGTERM - 1);
+    int held = 0, zombie = 0;
+    for (int i = 0; i < 100000 && !held && !zombie; i++) {
+        held = (blocked_signals(pid, &zombie) & both) == both;
+        if (!held && !zombie)
+            nanosleep(&(struct timespec){0, 100000}, NULL);
+    }
+    kill(pid, SIGINT);
+    kill(pid, SIGTERM);
+    while (fgets(line, sizeof line, from))
+        ;
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(held, "SIGINT and SIGTERM were never held back");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%s",
+              WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
+    char error[CHECKPOINT_ERROR_ROOM], command[400];
+    Run *r = checkpoint_load(ckpt, error);
+    cr_assert_not_null(r, "%s", error);
+    snprintf(command, sizeof command, "wc -l < %s", csv);
+    cr_assert_eq(r->adam->step, atoi(run(command, &status)) - 1);
+    run_free(r);
+    cr_assert_neq(access(in_dir("two.ckpt.tmp"), F_OK), 0, "no .tmp left");
 }
 
 Test(program, a_save_that_fails_leaves_the_log_as_it_was,
