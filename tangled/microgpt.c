@@ -626,17 +626,38 @@ static int close_log(FILE *log, const char *path, char *error)
              closed ? "a write failed during the run" : strerror(errno));
     return 0;
 }
+/* Prints " name value" as a shell reads it back: value in single quotes
+   unless every character of it is safe, and joined to name by "=" if
+   it starts with "--". */
+static void print_for_shell(const char *name, const char *value)
+{
+    int plain = 1;
+    for (const char *c = value; *c; c++)
+        plain = plain && (isalnum((unsigned char)*c)
+                          || strchr("._/-+=,:@%", *c));
+    printf(" %s%s%s", name, strncmp(value, "--", 2) == 0 ? "=" : " ",
+           plain ? value : "'");
+    for (const char *c = value; !plain && *c; c++)
+        if (*c == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*c);
+    if (!plain)
+        putchar('\'');
+}
 
 static void print_saved(const Settings *s, const Run *r)
 {
     printf("saved %s\n", s->out);
-    int mine = s->data == DEFAULT_DATA;
-    if (r->adam->step < r->adam->num_steps)
-        printf("stopped after step %d of %d; to go on: microgpt train "
-               "--resume %s%s%s\n", r->adam->step, r->adam->num_steps,
-               s->out, mine ? "" : " --data ", mine ? "" : s->data);
+    if (r->adam->step >= r->adam->num_steps)
+        return;
+    printf("stopped after step %d of %d; to go on: microgpt train",
+           r->adam->step, r->adam->num_steps);
+    print_for_shell("--resume", s->out);
+    if (s->data != DEFAULT_DATA)
+        print_for_shell("--data", s->data);
+    putchar('\n');
 }
-
 /* Puts the log back as it was before the run, and adds to error, which
    says why the run is not saved, whether it could. */
 static void put_back_log(const Log *g, char *error)

@@ -1122,6 +1122,49 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     cr_assert_not_null(strstr(out, "was trained on other documents"));
 }
 
+Test(program, the_way_to_go_on_can_be_pasted_back, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A run stopped after step 5 of 10 says how to go on, in a command
+     * that the shell must read back as the same paths: one with a space
+     * and a quote in single quotes, the quote as '\'' ; one of safe
+     * characters alone as it is, and one that starts with "--" joined
+     * to its option.  Pasted back (from the same directory), each goes
+     * on with steps 6 to 10. */
+    char top[400];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    static const struct {
+        const char *data, *out, *says;
+    } cases[] = {
+        {"'my names.txt'", "\"it's a run.ckpt\"", " --resume 'it'\\''s a "
+         "run.ckpt' --data 'my names.txt'\n"},
+        {"./n_1-2+3=4,5:6@7%8.txt", "--out=--x.ckpt", " --resume=--x.ckpt "
+         "--data ./n_1-2+3=4,5:6@7%8.txt\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char command[1600];
+        snprintf(command, sizeof command, "cd %s && cp %s/tests/data/"
+                 "names.txt %s && %s/" MICROGPT " train --tokenizer char "
+                 "--steps 10 --stop-at 5 --data %s %s%s", dir, top,
+                 cases[i].data, top, cases[i].data,
+                 strncmp(cases[i].out, "--", 2) == 0 ? "" : "--out ",
+                 cases[i].out);
+        int status;
+        char *out = run(command, &status);
+        cr_assert_eq(status, 0, "%s: %s", command, out);
+        const char *go = strstr(out, "to go on: microgpt train ");
+        cr_assert_not_null(go, "%s", out);
+        go += strlen("to go on: microgpt train");
+        cr_assert_str_eq(go, cases[i].says);
+        snprintf(command, sizeof command, "cd %s && %s/" MICROGPT " train%s",
+                 dir, top, go);
+        out = run(command, &status);
+        cr_assert_eq(status, 0, "%s: %s", command, out);
+        cr_assert_not_null(strstr(out, "trained steps 6 to 10 of 10"), "%s",
+                           out);
+    }
+}
+
 Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
      .init = make_dir, .fini = remove_dir)
 {
