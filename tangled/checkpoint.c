@@ -220,6 +220,13 @@ int checkpoint_save(const Run *r, const char *path, char *error)
     free(o.bytes);
     return ok;
 }
+/* Whether the file at path, whose status is st, is protected from
+   writing: its owner may not write it, or the user may not. */
+static int write_protected(const char *path, const struct stat *st)
+{
+    return !(st->st_mode & S_IWUSR) || access(path, W_OK) != 0;
+}
+
 int open_to_replace(const char *path, FILE **f, char *error)
 {
     *f = NULL;
@@ -238,6 +245,12 @@ int open_to_replace(const char *path, FILE **f, char *error)
         close(fd);
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
                  "regular file; not replacing it", path);
+        return 0;
+    }
+    if (write_protected(path, &st)) {
+        close(fd);
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s is write-protected; "
+                 "not replacing it", path);
         return 0;
     }
     if (!(*f = fdopen(fd, "rb"))) {

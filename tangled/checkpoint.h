@@ -19,9 +19,9 @@ int checkpoint_save(const Run *r, const char *path, char *error);
 Run *checkpoint_load(const char *path, char *error);
 
 /* Whether a checkpoint may be saved at path: nothing is there, or a
-   checkpoint (to be replaced) that is not a symbolic link, and its
-   directory can be written.  Returns 1, or 0 with the reason in
-   error[CHECKPOINT_ERROR_ROOM]. */
+   checkpoint (to be replaced) that is neither a symbolic link nor
+   write-protected, and its directory can be written.  Returns 1, or 0
+   with the reason in error[CHECKPOINT_ERROR_ROOM]. */
 int checkpoint_can_save(const char *path, char *error);
 
 /* Opens what is at path, to see whether it may be replaced: 1 with *f
@@ -29,7 +29,7 @@ int checkpoint_can_save(const char *path, char *error);
    is (or a symbolic link to one); 0, with the reason in
    error[CHECKPOINT_ERROR_ROOM], if something is there that cannot be
    opened or is no regular file (a named pipe, a device, a directory, a
-   symbolic link that leads nowhere). */
+   symbolic link that leads nowhere), or is write-protected. */
 int open_to_replace(const char *path, FILE **f, char *error);
 
 /* The name of the file a save to path goes through (path + ".tmp"),

@@ -1,6 +1,7 @@
 /* microgpt.c: the program: train a GPT on a text file and keep it in a
    checkpoint. */
-#define _POSIX_C_SOURCE 200809L  /* clock_gettime, isatty, sigaction, stat */
+#define _POSIX_C_SOURCE 200809L  /* clock_gettime, isatty, sigaction,
+                                    stat, truncate */
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
@@ -94,16 +95,33 @@ static Option *find_option(Option *opts, int n, const char *name,
     return NULL;
 }
 
+/* Says on stderr, in one line, that o needs a value other than text (if
+   the command line gave one); option: text is an option's name. */
+static void needs_value(const char *command, const Option *o,
+                        const char *text, int option)
+{
+    char buf[100];
+    fprintf(stderr, "microgpt %s: %s needs %s", command, o->name,
+            needs(o, buf, sizeof buf));
+    if (text)
+        fprintf(stderr, ", not %s\"%s\"", option ? "the option " : "",
+                text);
+    if (option && o->kind == TEXT)
+        fprintf(stderr, " (write %s=%s if that is the value)", o->name,
+                text);
+    fputc('\n', stderr);
+}
+
 /* Reads argv[1..argc) into opts: 0 if all is well, OPTIONS_HELP for
    --help, or 2 after one line on stderr. */
 static int read_options(const char *command, Option *opts, int n,
                         int argc, char **argv)
 {
-    char buf[100];
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0)
+            return OPTIONS_HELP;
     for (int i = 1; i < argc; i++) {
         const char *arg = argv[i], *eq = strchr(arg, '=');
-        if (strcmp(arg, "--help") == 0)
-            return OPTIONS_HELP;
         size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
         Option *o = strncmp(arg, "--", 2) == 0
                     ? find_option(opts, n, arg, len) : NULL;
@@ -114,11 +132,9 @@ static int read_options(const char *command, Option *opts, int n,
             return 2;
         }
         const char *text = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
-        if (!text || !parse_value(o, text)) {
-            fprintf(stderr, "microgpt %s: %s needs %s%s%s%s\n", command,
-                    o->name, needs(o, buf, sizeof buf),
-                    text ? ", not \"" : "", text ? text : "",
-                    text ? "\"" : "");
+        int option = !eq && text && strncmp(text, "--", 2) == 0;
+        if (!text || option || !parse_value(o, text)) {
+            needs_value(command, o, text, option);
             return 2;
         }
         o->given = 1;
@@ -198,6 +214,17 @@ static void catch_interrupts(void)
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
 }
+
+/* From here to the end, SIGINT and SIGTERM wait: the run's end is not
+   cut short. */
+static void hold_interrupts(void)
+{
+    sigset_t both;
+    sigemptyset(&both);
+    sigaddset(&both, SIGINT);
+    sigaddset(&both, SIGTERM);
+    sigprocmask(SIG_BLOCK, &both, NULL);
+}
 typedef struct {
     const char *data, *tokenizer, *out, *log, *resume, *engine;
     int steps, stop_at, n_layer, n_embd, n_head, block_size;
@@ -232,9 +259,10 @@ static const char TRAIN_HELP[] =
 "  --block-size N       the most positions per document (default: 16)\n"
 "  --out CHECKPOINT     where to save (default: model.ckpt, or the file\n"
 "                       resumed); a checkpoint there is replaced, any\n"
-"                       other file, or a link, kept\n"
+"                       other file, a link, or a read-only file, kept\n"
 "  --log CSV            every step's loss and learning rate; a resumed\n"
-"                       run adds its steps to the end of its log\n"
+"                       run adds its steps to the end of its log; a run\n"
+"                       that is not saved leaves the log as it was\n"
 "  --resume CHECKPOINT  go on with a saved run, with its settings\n"
 "  --stop-at STEP       stop after this step and save; resume later\n"
 "  --engine NAME        how the gradients are found (default: autograd;\n"
@@ -466,23 +494,55 @@ static int log_is_ours(FILE *f, const char *path, const Run *resumed,
                  path, why);
     return !*why;
 }
-static FILE *open_log(const char *path, const Run *resumed, char *error)
+/* A run's log, and what was at its path before the run, to be put back
+   if the run is not saved. */
+typedef struct {
+    FILE *f;
+    const char *path;
+    int existed, appended;  /* a file was there; the run adds to it */
+    off_t length;           /* if one was there: its length */
+    char *old;              /* if the run replaces it: its bytes */
+} Log;
+
+/* Notes in g the length of the log f, and its bytes unless the run adds
+   to it: 1, or 0 with the reason. */
+static int note_old_log(Log *g, FILE *f, char *error)
+{
+    struct stat st;
+    int ok = fstat(fileno(f), &st) == 0;
+    g->length = ok ? st.st_size : 0;
+    if (ok && !g->appended) {  /* malloc's errno is ENOMEM */
+        g->old = malloc((size_t)g->length);
+        rewind(f);
+        ok = g->old
+             && fread(g->old, 1, (size_t)g->length, f) == (size_t)g->length;
+    }
+    if (!ok)
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot read %s: %s", g->path,
+                 strerror(errno));
+    return ok;
+}
+
+static int open_log(Log *g, const char *path, const Run *resumed,
+                    char *error)
 {
     FILE *f;
     if (!open_to_replace(path, &f, error))
-        return NULL;
-    int append = f && resumed;
-    int ok = !f || log_is_ours(f, path, resumed, error);
+        return 0;
+    *g = (Log){.path = path, .existed = f != NULL,
+               .appended = f && resumed};
+    int ok = !f || (log_is_ours(f, path, resumed, error)
+                    && note_old_log(g, f, error));
     if (f)
         fclose(f);
     if (!ok)
-        return NULL;
-    if (!(f = fopen(path, append ? "a" : "w")))
+        return 0;
+    if (!(g->f = fopen(path, g->appended ? "a" : "w")))
         snprintf(error, CHECKPOINT_ERROR_ROOM, "cannot write %s: %s", path,
                  strerror(errno));
-    else if (!append)
-        fputs(LOG_HEADER, f);
-    return f;
+    else if (!g->appended)
+        fputs(LOG_HEADER, g->f);
+    return g->f != NULL;
 }
 enum { LAST_STEPS = 100 };
 
@@ -566,22 +626,64 @@ static int close_log(FILE *log, const char *path, char *error)
              closed ? "a write failed during the run" : strerror(errno));
     return 0;
 }
+/* Prints " name value" as a shell reads it back: value in single quotes
+   unless every character of it is safe, and joined to name by "=" if
+   it starts with "--". */
+static void print_for_shell(const char *name, const char *value)
+{
+    int plain = 1;
+    for (const char *c = value; *c; c++)
+        plain = plain && (isalnum((unsigned char)*c)
+                          || strchr("._/-+=,:@%", *c));
+    printf(" %s%s%s", name, strncmp(value, "--", 2) == 0 ? "=" : " ",
+           plain ? value : "'");
+    for (const char *c = value; !plain && *c; c++)
+        if (*c == '\'')
+            fputs("'\\''", stdout);
+        else
+            putchar(*c);
+    if (!plain)
+        putchar('\'');
+}
 
 static void print_saved(const Settings *s, const Run *r)
 {
     printf("saved %s\n", s->out);
-    int mine = s->data == DEFAULT_DATA;
-    if (r->adam->step < r->adam->num_steps)
-        printf("stopped after step %d of %d; to go on: microgpt train "
-               "--resume %s%s%s\n", r->adam->step, r->adam->num_steps,
-               s->out, mine ? "" : " --data ", mine ? "" : s->data);
+    if (r->adam->step >= r->adam->num_steps)
+        return;
+    printf("stopped after step %d of %d; to go on: microgpt train",
+           r->adam->step, r->adam->num_steps);
+    print_for_shell("--resume", s->out);
+    if (s->data != DEFAULT_DATA)
+        print_for_shell("--data", s->data);
+    putchar('\n');
+}
+/* Puts the log back as it was before the run, and adds to error, which
+   says why the run is not saved, whether it could. */
+static void put_back_log(const Log *g, char *error)
+{
+    int ok;
+    if (!g->existed)
+        ok = unlink(g->path) == 0;
+    else if (g->appended)
+        ok = truncate(g->path, g->length) == 0;
+    else {
+        FILE *f = fopen(g->path, "wb");
+        ok = f && fwrite(g->old, 1, (size_t)g->length, f)
+                  == (size_t)g->length;
+        ok = f && fclose(f) == 0 && ok;
+    }
+    size_t used = strlen(error);
+    snprintf(error + used, CHECKPOINT_ERROR_ROOM - used, "; the log %s %s%s",
+             g->path, ok ? "is as it was" : "could not be put back: ",
+             ok ? "" : strerror(errno));
 }
 
-static int finish(const Settings *s, Run *r, FILE *log, int diverged,
+static int finish(const Settings *s, Run *r, const Log *log, int diverged,
                   char *error)
 {
     char log_error[CHECKPOINT_ERROR_ROOM];
-    int logged = !log || close_log(log, s->log, log_error);
+    int logged = !log->f || close_log(log->f, s->log, log_error);
     int saved = !diverged && checkpoint_save(r, s->out, error);
     if (diverged)
         snprintf(error, CHECKPOINT_ERROR_ROOM, "the loss at step %d is not "
@@ -589,9 +691,9 @@ static int finish(const Settings *s, Run *r, FILE *log, int diverged,
                  "is not saved", diverged);
     if (saved)
         print_saved(s, r);
-    else if (!logged)  /* two failures: a line for each */
-        fprintf(stderr, "microgpt train: %s\n", error);
-    if (!logged)
+    else if (log->f)
+        put_back_log(log, error);
+    if (saved && !logged)
         strcpy(error, log_error);
     return saved && logged;
 }
@@ -604,21 +706,23 @@ static int train_run(const Settings *s)
     Run *r = !c ? NULL : s->resume ? resume_run(s, c, error)
            : run_start(c, kind, shape, s->steps, s->lr, s->seed, error);
     int bad_stop = r && s->resume && !stop_at_fits(s, r, error);
-    FILE *log = NULL;
+    Log log = {0};
     int ok = r && !bad_stop && checkpoint_can_save(s->out, error)
              && (!s->log
-                 || (log = open_log(s->log, s->resume ? r : NULL, error)));
+                 || open_log(&log, s->log, s->resume ? r : NULL, error));
     int stopped = 0;
     if (ok) {
         print_start(s, c, r);
         int stop = s->stop_at ? s->stop_at : r->adam->num_steps;
         catch_interrupts();
-        int diverged = train_loop(r, c, stop, log, find_engine(s->engine));
+        int diverged = train_loop(r, c, stop, log.f, find_engine(s->engine));
+        hold_interrupts();
         stopped = r->adam->step < stop;
-        ok = finish(s, r, log, diverged, error);
+        ok = finish(s, r, &log, diverged, error);
     }
     if (!ok)
         fprintf(stderr, "microgpt train: %s\n", error);
+    free(log.old);
     run_free(r);
     corpus_free(c);
     values_free();

@@ -13,6 +13,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "checkpoint.h"
@@ -522,6 +523,10 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
     cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
     cr_assert(checkpoint_save(r, in_dir("new.ckpt"), error));
     cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
+    cr_assert_eq(chmod(in_dir("new.ckpt"), 0444), 0);  /* even for root */
+    cr_assert_not(checkpoint_can_save(in_dir("new.ckpt"), error));
+    cr_assert_not_null(strstr(error, "write-protected"), "%s", error);
+    cr_assert_eq(chmod(in_dir("new.ckpt"), 0644), 0);
     spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
     cr_assert_not(checkpoint_can_save(in_dir("notes.txt"), error));
     cr_assert_not_null(strstr(error, "not a microgpt checkpoint"));
@@ -609,6 +614,15 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --steps 10 --stop-at 11", "--stop-at 11 is past"},
         {"train --resume x.ckpt --lr 0.1", "--lr cannot be given with"},
         {"train --resume x.ckpt --tokenizer char", "--tokenizer cannot"},
+        {"train --out --log --steps 0", "--out needs a value, not the "
+                                        "option \"--log\" (write "
+                                        "--out=--log if that is the "
+                                        "value)\n"},
+        {"train --log --out x.ckpt", "--log needs a value, not the option "
+                                     "\"--out\" (write"},
+        {"train --steps --lr 0.1", "--steps needs a whole number from 1 to "
+                                   "100000000, not the option \"--lr\"\n"},
+        {"train --data --", "--data needs a value, not the option \"--\""},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char command[300];
@@ -621,6 +635,40 @@ Test(program, bad_options_are_one_line_and_status_2)
         if (cases[i].args[0])
             cr_assert_eq(lines(out), 1, "%s: %s", cases[i].args, out);
     }
+}
+
+Test(program, a_value_like_an_option_must_be_joined_to_its_option,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* --out --log is refused (bad_options_are_one_line_and_status_2),
+     * and makes no file named --log; --out=--log and --out ./--x name
+     * such files, which are saved.  --help where a value would be asks
+     * for the help, as it does anywhere. */
+    char top[400], command[1200];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    const char *outs[] = {"--out --log", "--out=--log", "--out ./--x"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(command, sizeof command, "cd %s && %s/" MICROGPT " train "
+                 "--tokenizer char --data %s/tests/data/names.txt --steps 2 "
+                 "%s", dir, top, top, outs[i]);
+        int status;
+        char *out = run(command, &status);
+        cr_assert_eq(status, i == 0 ? 2 : 0, "%s: %s", outs[i], out);
+        if (i == 0)
+            cr_assert_neq(access(in_dir("--log"), F_OK), 0, "nothing made");
+    }
+    char error[CHECKPOINT_ERROR_ROOM];
+    const char *saved[] = {"--log", "--x"};
+    for (int i = 0; i < 2; i++) {
+        Run *r = checkpoint_load(in_dir(saved[i]), error);
+        cr_assert_not_null(r, "%s: %s", saved[i], error);
+        cr_assert_eq(r->adam->step, 2);
+        run_free(r);
+    }
+    int status;
+    char *out = run(MICROGPT " train --data --help", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(strncmp(out, "usage: microgpt train", 21), 0, "%s", out);
 }
 
 Test(program, bad_files_are_refused_and_nothing_is_overwritten,
@@ -661,6 +709,52 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
     b = slurp(in_dir("bad.ckpt"), &size);
     cr_assert(size == 9 && memcmp(b, "microgpt\1", 9) == 0, "kept");
     free(b);
+}
+
+Test(program, a_write_protected_file_is_kept, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A save's rename asks only the directory, so it would replace a
+     * checkpoint made read-only, and give it a new file's mode.  Such a
+     * checkpoint (at --out, or resumed in place) and such a log are
+     * refused, in one line before the run, and kept as they were, mode
+     * and all.  The tests run as root, to whom access() grants every
+     * file; the owner's write bit, which chmod 444 clears, still counts,
+     * so this holds for root and for anyone else alike. */
+    train_names("--steps 10 --stop-at 5 --out %s/ro.ckpt --log %s/ro.csv");
+    size_t n, m;
+    unsigned char *ckpt = slurp(in_dir("ro.ckpt"), &n),
+                  *csv = slurp(in_dir("ro.csv"), &m);
+    cr_assert_eq(chmod(in_dir("ro.ckpt"), 0444), 0);
+    cr_assert_eq(chmod(in_dir("ro.csv"), 0444), 0);
+    static const struct {
+        const char *args, *name;
+    } cases[] = {
+        {NAMES " --steps 5 --out %s/ro.ckpt", "ro.ckpt"},
+        {" --data tests/data/names.txt --resume %s/ro.ckpt", "ro.ckpt"},
+        {NAMES " --steps 5 --out %s/x.ckpt --log %s/ro.csv", "ro.csv"},
+        {" --data tests/data/names.txt --resume %s/ro.ckpt --out "
+         "%s/x.ckpt --log %s/ro.csv", "ro.csv"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char args[300], command[600], want[300];
+        snprintf(args, sizeof args, cases[i].args, dir, dir, dir);
+        snprintf(command, sizeof command, MICROGPT " train%s", args);
+        int status;
+        char *out = run(command, &status);
+        snprintf(want, sizeof want, "microgpt train: %s/%s is "
+                 "write-protected; not replacing it\n", dir, cases[i].name);
+        cr_assert_eq(status, 1, "%s: status %d: %s", args, status, out);
+        cr_assert_str_eq(out, want);
+    }
+    struct stat st;
+    cr_assert(stat(in_dir("ro.ckpt"), &st) == 0
+              && (st.st_mode & 0777) == 0444, "mode kept");
+    cr_assert(stat(in_dir("ro.csv"), &st) == 0
+              && (st.st_mode & 0777) == 0444, "mode kept");
+    cr_assert_neq(access(in_dir("x.ckpt"), F_OK), 0, "nothing saved");
+    assert_kept(in_dir("ro.ckpt"), ckpt, n);
+    assert_kept(in_dir("ro.csv"), csv, m);
 }
 
 Test(program, an_out_that_cannot_be_opened_is_refused, .init = make_dir,
@@ -728,42 +822,78 @@ Test(program, only_a_regular_file_is_looked_into, .init = make_dir,
     cr_assert_neq(access(in_dir("x.ckpt"), F_OK), 0, "nothing saved");
 }
 
+/* Runs microgpt train with these options (each %s the test's
+ * directory, three at most), which must diverge: its status must be 1,
+ * and its errors one line saying so, that nothing is saved, and that
+ * the log, log in the test's directory, is as it was.  Returns the step
+ * it names. */
+static int diverges(const char *options, const char *log)
+{
+    char format[300], command[900], want[300];
+    snprintf(format, sizeof format, MICROGPT " train %s", options);
+    snprintf(command, sizeof command, format, dir, dir, dir);
+    int status, step = 0;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 1, "%s: %s", command, out);
+    const char *line = strstr(out, "microgpt train: ");
+    cr_assert_not_null(line, "%s", out);
+    cr_assert_eq(sscanf(line, "microgpt train: the loss at step %d", &step),
+                 1, "%s", out);
+    snprintf(want, sizeof want, "microgpt train: the loss at step %d is "
+             "not finite: the run diverged (a smaller --lr may help) and is "
+             "not saved; the log %s/%s is as it was\n", step, dir, log);
+    cr_assert_eq(strncmp(line, want, strlen(want)), 0, "%s", out);
+    cr_assert_null(strstr(line + 1, "microgpt train: "), "one line: %s",
+                   out);
+    cr_assert_null(strstr(out, "saved "), "%s", out);
+    return step;
+}
+
 Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
      .fini = remove_dir)
 {
     /* At a learning rate of 1 the names' model blows up within a few
      * steps (the step is the program's to find, not ours to predict):
-     * the run must stop at the first loss that is not finite, which is
-     * the log's last line, say so in one line, exit 1, and leave the
-     * checkpoint already at --out as it was. */
-    train_names("--steps 2 --out %s/d.ckpt");
-    size_t n;
-    unsigned char *before = slurp(in_dir("d.ckpt"), &n);
-    char command[600];
-    int status;
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 300"
-             " --lr 1 --out %s/d.ckpt --log %s/d.csv", dir, dir);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 1, "%s", out);
-    FILE *f = fopen(in_dir("d.csv"), "r");
+     * the run must stop at the first loss that is not finite, say so in
+     * one line, exit 1, leave the checkpoint already at --out as it was,
+     * and its log as it was before the run too: not there, if it was
+     * not; the earlier log it was to replace; or, resumed, the log as
+     * far as the checkpoint it went on from.  The same run stopped
+     * before that step is saved, its losses all finite, and resumed it
+     * diverges at that step again. */
+    train_names("--steps 2 --out %s/d.ckpt --log %s/old.csv");
+    size_t n[4];
+    unsigned char *before = slurp(in_dir("d.ckpt"), &n[0]),
+                  *old = slurp(in_dir("old.csv"), &n[1]);
+    int step = diverges(NAMES " --steps 300 --lr 1 --out %s/d.ckpt --log "
+                        "%s/new.csv", "new.csv");
+    cr_assert(step > 1 && step < 300, "step %d", step);
+    cr_assert_neq(access(in_dir("new.csv"), F_OK), 0, "no log left");
+    cr_assert_eq(diverges(NAMES " --steps 300 --lr 1 --out %s/d.ckpt --log "
+                          "%s/old.csv", "old.csv"), step);
+    assert_kept(in_dir("old.csv"), old, n[1]);
+    char options[300];
+    snprintf(options, sizeof options, "--steps 300 --lr 1 --stop-at %d "
+             "--out %%s/e.ckpt --log %%s/e.csv", step - 1);
+    train_names(options);
+    FILE *f = fopen(in_dir("e.csv"), "r");
     char line[200];
-    int step = 0, rows = 0;
-    double loss = 0, lr;
+    int rows = 0, at;
+    double loss, lr;
     cr_assert(fgets(line, sizeof line, f));  /* the header */
     while (fgets(line, sizeof line, f)) {
-        cr_assert(isfinite(loss), "a loss before the last is %g", loss);
-        cr_assert_eq(sscanf(line, "%d,%lf,%lf", &step, &loss, &lr), 3);
-        cr_assert_eq(step, ++rows);
+        cr_assert_eq(sscanf(line, "%d,%lf,%lf", &at, &loss, &lr), 3);
+        cr_assert(at == ++rows && isfinite(loss), "%s", line);
     }
     fclose(f);
-    cr_assert(!isfinite(loss) && step < 300, "%d %g", step, loss);
-    char want[200];
-    snprintf(want, sizeof want, "microgpt train: the loss at step %d is "
-             "not finite: the run diverged (a smaller --lr may help) and is "
-             "not saved\n", step);
-    cr_assert_not_null(strstr(out, want), "%s", out);
-    cr_assert_null(strstr(out, "saved "), "%s", out);
-    assert_kept(in_dir("d.ckpt"), before, n);
+    cr_assert_eq(rows, step - 1);
+    unsigned char *ckpt = slurp(in_dir("e.ckpt"), &n[2]),
+                  *csv = slurp(in_dir("e.csv"), &n[3]);
+    cr_assert_eq(diverges("--data tests/data/names.txt --resume %s/e.ckpt "
+                          "--log %s/e.csv", "e.csv"), step);
+    assert_kept(in_dir("e.ckpt"), ckpt, n[2]);
+    assert_kept(in_dir("e.csv"), csv, n[3]);
+    assert_kept(in_dir("d.ckpt"), before, n[0]);
 }
 
 Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
@@ -1054,6 +1184,49 @@ Test(program, resuming_is_the_same_as_not_stopping, .init = make_dir,
     cr_assert_not_null(strstr(out, "was trained on other documents"));
 }
 
+Test(program, the_way_to_go_on_can_be_pasted_back, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A run stopped after step 5 of 10 says how to go on, in a command
+     * that the shell must read back as the same paths: one with a space
+     * and a quote in single quotes, the quote as '\'' ; one of safe
+     * characters alone as it is, and one that starts with "--" joined
+     * to its option.  Pasted back (from the same directory), each goes
+     * on with steps 6 to 10. */
+    char top[400];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    static const struct {
+        const char *data, *out, *says;
+    } cases[] = {
+        {"'my names.txt'", "\"it's a run.ckpt\"", " --resume 'it'\\''s a "
+         "run.ckpt' --data 'my names.txt'\n"},
+        {"./n_1-2+3=4,5:6@7%8.txt", "--out=--x.ckpt", " --resume=--x.ckpt "
+         "--data ./n_1-2+3=4,5:6@7%8.txt\n"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char command[1600];
+        snprintf(command, sizeof command, "cd %s && cp %s/tests/data/"
+                 "names.txt %s && %s/" MICROGPT " train --tokenizer char "
+                 "--steps 10 --stop-at 5 --data %s %s%s", dir, top,
+                 cases[i].data, top, cases[i].data,
+                 strncmp(cases[i].out, "--", 2) == 0 ? "" : "--out ",
+                 cases[i].out);
+        int status;
+        char *out = run(command, &status);
+        cr_assert_eq(status, 0, "%s: %s", command, out);
+        const char *go = strstr(out, "to go on: microgpt train ");
+        cr_assert_not_null(go, "%s", out);
+        go += strlen("to go on: microgpt train");
+        cr_assert_str_eq(go, cases[i].says);
+        snprintf(command, sizeof command, "cd %s && %s/" MICROGPT " train%s",
+                 dir, top, go);
+        out = run(command, &status);
+        cr_assert_eq(status, 0, "%s: %s", command, out);
+        cr_assert_not_null(strstr(out, "trained steps 6 to 10 of 10"), "%s",
+                           out);
+    }
+}
+
 Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
      .init = make_dir, .fini = remove_dir)
 {
@@ -1258,6 +1431,125 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
     /* the summary counts the steps taken, not the schedule's last 100 */
     assert_summary(summary, 0, rows, rows < 100 ? rows : 100,
                    in_dir("int.csv"));
+}
+
+/* The signals that process pid blocks, as /proc/PID/status shows them
+ * (bit n - 1 for signal n), and in *zombie whether it has ended; 0 with
+ * *zombie 1 if there is no such file. */
+static unsigned long long blocked_signals(pid_t pid, int *zombie)
+{
+    char path[64], line[256], state = 'Z';
+    unsigned long long mask = 0;
+    snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+    FILE *f = fopen(path, "r");
+    while (f && fgets(line, sizeof line, f)) {
+        sscanf(line, "State: %c", &state);
+        sscanf(line, "SigBlk: %llx", &mask);
+    }
+    if (f)
+        fclose(f);
+    *zombie = state == 'Z';
+    return mask;
+}
+
+Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* Once the steps are over, SIGINT and SIGTERM are held back until
+     * the program exits, so that a second Ctrl-C cannot cut the save
+     * short and leave its temporary file behind.  Interrupted, the run
+     * must come to hold both (as the kernel shows in /proc), the
+     * moment it does it gets both again, and still it exits with 130,
+     * its checkpoint whole, its log as long, and no ".tmp" left. */
+    if (access("/proc/self/status", R_OK) != 0)
+        cr_skip_test("no /proc/PID/status to read a signal mask from");
+    char ckpt[300], csv[300];
+    strcpy(ckpt, in_dir("two.ckpt")), strcpy(csv, in_dir("two.csv"));
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--steps", "1000000", "--out",
+                    ckpt, "--log", csv, NULL};
+    int fd;
+    pid_t pid = start_program(argv, 1, 0, &fd);
+    FILE *from = fdopen(fd, "r");
+    char line[300];
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, from))
+        seen = strncmp(line, "step ", 5) == 0;
+    cr_assert(seen, "no progress line");
+    kill(pid, SIGINT);
+    unsigned long long both = 1ull << (SIGINT - 1) | 1ull << (SIGTERM - 1);
+    int held = 0, zombie = 0;
+    for (int i = 0; i < 100000 && !held && !zombie; i++) {
+        held = (blocked_signals(pid, &zombie) & both) == both;
+        if (!held && !zombie)
+            nanosleep(&(struct timespec){0, 100000}, NULL);
+    }
+    kill(pid, SIGINT);
+    kill(pid, SIGTERM);
+    while (fgets(line, sizeof line, from))
+        ;
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(held, "SIGINT and SIGTERM were never held back");
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%s",
+              WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
+    char error[CHECKPOINT_ERROR_ROOM], command[400];
+    Run *r = checkpoint_load(ckpt, error);
+    cr_assert_not_null(r, "%s", error);
+    snprintf(command, sizeof command, "wc -l < %s", csv);
+    cr_assert_eq(r->adam->step, atoi(run(command, &status)) - 1);
+    run_free(r);
+    cr_assert_neq(access(in_dir("two.ckpt.tmp"), F_OK), 0, "no .tmp left");
+}
+
+Test(program, a_save_that_fails_leaves_the_log_as_it_was,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A run stopped after step 5 is resumed with its log; once it has
+     * taken a step, a file appears at its checkpoint's ".tmp", which
+     * the save will not write through, and an interrupt asks for the
+     * save.  The save fails, and the run with it (status 1), in one line
+     * that says so and that the log is as it was: the checkpoint's, to
+     * step 5, the resumed run's steps cut off. */
+    train_names("--steps 1000000 --stop-at 5 --out %s/s.ckpt --log "
+                "%s/s.csv");
+    size_t n, m;
+    unsigned char *ckpt = slurp(in_dir("s.ckpt"), &n),
+                  *csv = slurp(in_dir("s.csv"), &m);
+    char path[300], log[300];
+    strcpy(path, in_dir("s.ckpt")), strcpy(log, in_dir("s.csv"));
+    char *argv[] = {"microgpt", "train", "--data", "tests/data/names.txt",
+                    "--resume", path, "--log", log, NULL};
+    int fd;
+    pid_t pid = start_program(argv, 1, 0, &fd);
+    FILE *from = fdopen(fd, "r");
+    static char line[300], error[300];
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, from))
+        seen = strncmp(line, "step ", 5) == 0;
+    cr_assert(seen, "no progress line");
+    spit(in_dir("s.ckpt.tmp"), (const unsigned char *)"mine\n", 5);
+    kill(pid, SIGINT);
+    while (fgets(line, sizeof line, from))
+        if (strncmp(line, "microgpt train: ", 16) == 0) {
+            cr_assert_eq(error[0], '\0', "two lines: %s%s", error, line);
+            strcpy(error, line);
+        }
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    char want[300];
+    snprintf(want, sizeof want, "microgpt train: cannot create %s/s.ckpt."
+             "tmp: %s; the log %s/s.csv is as it was\n", dir,
+             strerror(EEXIST), dir);
+    cr_assert_str_eq(error, want);
+    assert_kept(in_dir("s.ckpt"), ckpt, n);
+    assert_kept(in_dir("s.csv"), csv, m);
+    unsigned char *b = slurp(in_dir("s.ckpt.tmp"), &n);
+    cr_assert(n == 5 && memcmp(b, "mine\n", 5) == 0, "left alone");
+    free(b);
 }
 
 Test(program, a_log_that_fails_keeps_the_checkpoint, .init = make_dir,
