@@ -1389,6 +1389,23 @@ static pid_t start_program(char *const argv[], int also_errors,
     return pid;
 }
 
+/* Starts the program with argv as start_program does, and reads what it
+ * prints up to its first progress line, which must come; returns the
+ * stream of the rest, and the process in *pid. */
+static FILE *start_to_first_step(char *const argv[], int also_errors,
+                                 pid_t *pid)
+{
+    int fd;
+    *pid = start_program(argv, also_errors, 0, &fd);
+    FILE *from = fdopen(fd, "r");
+    char line[300];
+    int seen = 0;
+    while (!seen && fgets(line, sizeof line, from))
+        seen = strncmp(line, "step ", 5) == 0;
+    cr_assert(seen, "no progress line");
+    return from;
+}
+
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      .fini = remove_dir)
 {
@@ -1401,16 +1418,11 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
     char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
                     "tests/data/names.txt", "--steps", "1000000", "--out",
                     ckpt, "--log", csv, NULL};
-    int fd;
-    pid_t pid = start_program(argv, 0, 0, &fd);
-    FILE *from = fdopen(fd, "r");
-    char line[300];
-    int seen = 0;
-    while (!seen && fgets(line, sizeof line, from))
-        seen = strncmp(line, "step ", 5) == 0;
-    cr_assert(seen, "no progress line");
+    pid_t pid;
+    FILE *from = start_to_first_step(argv, 0, &pid);
     kill(pid, SIGINT);
     static char summary[300] = "";
+    char line[300];
     while (fgets(line, sizeof line, from))
         if (strncmp(line, "trained steps ", 14) == 0)
             strcpy(summary, line);
@@ -1468,15 +1480,10 @@ Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
     char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
                     "tests/data/names.txt", "--steps", "1000000", "--out",
                     ckpt, "--log", csv, NULL};
-    int fd;
-    pid_t pid = start_program(argv, 1, 0, &fd);
-    FILE *from = fdopen(fd, "r");
-    char line[300];
-    int seen = 0;
-    while (!seen && fgets(line, sizeof line, from))
-        seen = strncmp(line, "step ", 5) == 0;
-    cr_assert(seen, "no progress line");
+    pid_t pid;
+    FILE *from = start_to_first_step(argv, 1, &pid);
     kill(pid, SIGINT);
+    char line[300];
     unsigned long long both = 1ull << (SIGINT - 1) | 1ull << (SIGTERM - 1);
     int held = 0, zombie = 0;
     for (int i = 0; i < 100000 && !held && !zombie; i++) {
@@ -1521,14 +1528,9 @@ Test(program, a_save_that_fails_leaves_the_log_as_it_was,
     strcpy(path, in_dir("s.ckpt")), strcpy(log, in_dir("s.csv"));
     char *argv[] = {"microgpt", "train", "--data", "tests/data/names.txt",
                     "--resume", path, "--log", log, NULL};
-    int fd;
-    pid_t pid = start_program(argv, 1, 0, &fd);
-    FILE *from = fdopen(fd, "r");
+    pid_t pid;
+    FILE *from = start_to_first_step(argv, 1, &pid);
     static char line[300], error[300];
-    int seen = 0;
-    while (!seen && fgets(line, sizeof line, from))
-        seen = strncmp(line, "step ", 5) == 0;
-    cr_assert(seen, "no progress line");
     spit(in_dir("s.ckpt.tmp"), (const unsigned char *)"mine\n", 5);
     kill(pid, SIGINT);
     while (fgets(line, sizeof line, from))

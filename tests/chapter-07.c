@@ -886,46 +886,38 @@ Test(dots, the_running_examples_graph_counted_by_hand)
     values_free();
 }
 
-/* The autograd engine's loss on "the cat eats a muffin", the word
- * model's weights drawn from seed 42 with the vocabulary of
- * data/sentences.txt. */
-static double sentence_loss(void)
+/* The autograd engine's graph for ids, on a model of this shape drawn
+ * from seed 42: its nodes, and its loss in *loss. */
+static long seed_42_graph(Config shape, const int *ids, int n,
+                          double *loss)
 {
-    char error[TOKENIZER_ERROR_ROOM];
-    Corpus *c = load("data/sentences.txt");
-    Tokenizer *t = tokenizer_build(c, BY_WORD);
-    Config shape = {t->bos + 1, 32, 4, 2, 16};
     Model *m = model_new(&shape);
     Rng g;
     rng_seed(&g, 42);
     model_init(m, &g);
     KVCache *kv = kv_new(&shape);
-    int ids[8], n = tokenizer_encode(t, "the cat eats a muffin", ids, 8,
-                                     error);
-    cr_assert_eq(n, 7, "%s", error);
-    double loss = sequence_loss(m, kv, ids, n)->data;
-    values_free();
-    kv_free(kv), model_free(m), tokenizer_free(t), corpus_free(c);
-    return loss;
-}
-
-/* The nodes of the autograd engine's graph for "emma" on the character
- * reference model. */
-static long emma_nodes(void)
-{
-    static const Config chars = {27, 16, 4, 1, 16};
-    static const int emma[] = {26, 4, 12, 12, 0, 26};
-    Model *m = model_new(&chars);
-    Rng g;
-    rng_seed(&g, 42);
-    model_init(m, &g);
-    KVCache *kv = kv_new(&chars);
     size_t before = values_count();
-    sequence_loss(m, kv, emma, 6);
+    *loss = sequence_loss(m, kv, ids, n)->data;
     long nodes = (long)(values_count() - before);
     values_free();
     kv_free(kv), model_free(m);
     return nodes;
+}
+
+/* The same for "the cat eats a muffin" on the word model, whose
+ * vocabulary is data/sentences.txt's: its loss. */
+static double sentence_loss(void)
+{
+    char error[TOKENIZER_ERROR_ROOM];
+    Corpus *c = load("data/sentences.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    int ids[8], n = tokenizer_encode(t, "the cat eats a muffin", ids, 8,
+                                     error);
+    cr_assert_eq(n, 7, "%s", error);
+    double loss;
+    seed_42_graph((Config){t->bos + 1, 32, 4, 2, 16}, ids, n, &loss);
+    tokenizer_free(t), corpus_free(c);
+    return loss;
 }
 
 Test(model, the_gpt_check_table)
@@ -948,9 +940,12 @@ Test(model, the_gpt_check_table)
     } rows[2] = {{&word, 6}, {&chars, 5}};
     int status;
     double want_loss[2] = {sentence_loss(), 3.2251850755730693};
+    static const int emma[] = {26, 4, 12, 12, 0, 26};
+    double unused;
     long want_nodes[2] = {figure_number(run(STAGE_DIR "/model-demo "
                                             "--figures", &status),
-                                        "nodes-example"), emma_nodes()};
+                                        "nodes-example"),
+                          seed_42_graph(chars, emma, 6, &unused)};
     cr_assert_eq(status, 0);
     char *out = run(STAGE_DIR "/backprop-demo --figures "
                     "tests/data/bench.txt tests/data/run.csv "
