@@ -187,17 +187,27 @@ Test(adam, g_times_g_is_not_pow_and_training_would_part)
 
 /* ---- the training step ------------------------------------------------- */
 
-Test(step, the_examples_gradients_touch_only_its_rows)
+/* A new run of the word model on c, from seed 42, and the backward pass
+ * of the running example, whose 7 tokens (BOS the cat eats a muffin BOS)
+ * go in ids; the graph is left for the caller to free. */
+static Run *example_backward(Corpus *c, int ids[8])
 {
-    Corpus *c = load("data/sentences.txt");
     Run *r = start(c, BY_WORD, WORDS, 5000);
-    Model *m = r->model;
-    int ids[8], C = m->cfg.n_embd;
     char error[TOKENIZER_ERROR_ROOM];
     int n = tokenizer_encode(r->tokenizer, "the cat eats a muffin", ids, 8,
                              error);
-    cr_assert_eq(n, 7);
-    backward(sequence_loss(m, r->kv, ids, n));
+    cr_assert_eq(n, 7, "%s", error);
+    backward(sequence_loss(r->model, r->kv, ids, n));
+    return r;
+}
+
+Test(step, the_examples_gradients_touch_only_its_rows)
+{
+    Corpus *c = load("data/sentences.txt");
+    int ids[8];
+    Run *r = example_backward(c, ids);
+    Model *m = r->model;
+    int C = m->cfg.n_embd;
     /* Inputs are ids[0..5] at positions 0..5; the last BOS is a target
      * only.  The six inputs are distinct tokens. */
     for (int row = 0; row < m->cfg.vocab_size; row++) {
@@ -1406,6 +1416,24 @@ static FILE *start_to_first_step(char *const argv[], int also_errors,
     return from;
 }
 
+/* Starts a run of a million steps on the names, saving to NAME.ckpt and
+ * logging to NAME.csv in the test's directory (their paths written to
+ * ckpt and csv, 300 bytes each), and interrupts it at its first progress
+ * line; returns the stream of what it prints after, and the process in
+ * *pid. */
+static FILE *interrupt_long_run(const char *name, int also_errors,
+                                char *ckpt, char *csv, pid_t *pid)
+{
+    snprintf(ckpt, 300, "%s/%s.ckpt", dir, name);
+    snprintf(csv, 300, "%s/%s.csv", dir, name);
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--steps", "1000000", "--out",
+                    ckpt, "--log", csv, NULL};
+    FILE *from = start_to_first_step(argv, also_errors, pid);
+    kill(*pid, SIGINT);
+    return from;
+}
+
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      .fini = remove_dir)
 {
@@ -1414,13 +1442,8 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      * must hold as many steps as the log, and the summary must count
      * the steps taken. */
     char ckpt[300], csv[300];
-    strcpy(ckpt, in_dir("int.ckpt")), strcpy(csv, in_dir("int.csv"));
-    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
-                    "tests/data/names.txt", "--steps", "1000000", "--out",
-                    ckpt, "--log", csv, NULL};
     pid_t pid;
-    FILE *from = start_to_first_step(argv, 0, &pid);
-    kill(pid, SIGINT);
+    FILE *from = interrupt_long_run("int", 0, ckpt, csv, &pid);
     static char summary[300] = "";
     char line[300];
     while (fgets(line, sizeof line, from))
@@ -1476,13 +1499,8 @@ Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
     if (access("/proc/self/status", R_OK) != 0)
         cr_skip_test("no /proc/PID/status to read a signal mask from");
     char ckpt[300], csv[300];
-    strcpy(ckpt, in_dir("two.ckpt")), strcpy(csv, in_dir("two.csv"));
-    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
-                    "tests/data/names.txt", "--steps", "1000000", "--out",
-                    ckpt, "--log", csv, NULL};
     pid_t pid;
-    FILE *from = start_to_first_step(argv, 1, &pid);
-    kill(pid, SIGINT);
+    FILE *from = interrupt_long_run("two", 1, ckpt, csv, &pid);
     char line[300];
     unsigned long long both = 1ull << (SIGINT - 1) | 1ull << (SIGTERM - 1);
     int held = 0, zombie = 0;
@@ -1641,14 +1659,10 @@ Test(program, the_first_step_table_is_adams_first_step, .init = make_dir,
     const char *table = strstr(out, "%% first-step-table\n");
     cr_assert_not_null(table);
     Corpus *c = load("data/sentences.txt");
-    Run *r = start(c, BY_WORD, WORDS, 5000);
+    int ids[8];
+    Run *r = example_backward(c, ids);
     Model *m = r->model;
-    int ids[8], C = m->cfg.n_embd;
-    char error[TOKENIZER_ERROR_ROOM];
-    int n = tokenizer_encode(r->tokenizer, "the cat eats a muffin", ids, 8,
-                             error);
-    cr_assert_eq(n, 7, "%s", error);  /* BOS the cat eats a muffin BOS */
-    backward(sequence_loss(m, r->kv, ids, n));
+    int C = m->cfg.n_embd;
     const char *names[4] = {"`wte[cat][0]`", "`wpe[0][0]`",
                             "`lm_head[muffin][0]`", "layer 0 `wq[0][0]`"};
     double grads[4] = {m->w.wte[ids[2] * C].grad, m->w.wpe[0].grad,
