@@ -83,6 +83,24 @@ static int parse_value(const Option *o, const char *text)
     }
     return 1;
 }
+/* Prints "microgpt COMMAND: MESSAGE" (or "microgpt: MESSAGE" for no
+   command) as one line on stderr, the message's control characters and
+   backslashes escaped. */
+static void print_error(const char *command, const char *message)
+{
+    fprintf(stderr, "microgpt%s%s: ", command ? " " : "",
+            command ? command : "");
+    for (const unsigned char *c = (const void *)message; *c; c++)
+        if (*c == '\n' || *c == '\t' || *c == '\\')
+            fprintf(stderr, "\\%c", *c == '\n' ? 'n' : *c == '\t' ? 't'
+                                                            : '\\');
+        else if (*c < 0x20 || *c == 0x7f)
+            fprintf(stderr, "\\x%02x", *c);
+        else
+            fputc(*c, stderr);
+    fputc('\n', stderr);
+}
+
 enum { OPTIONS_HELP = -1 };
 
 static Option *find_option(Option *opts, int n, const char *name,
@@ -100,16 +118,16 @@ static Option *find_option(Option *opts, int n, const char *name,
 static void needs_value(const char *command, const Option *o,
                         const char *text, int option)
 {
-    char buf[100];
-    fprintf(stderr, "microgpt %s: %s needs %s", command, o->name,
-            needs(o, buf, sizeof buf));
+    char buf[100], message[1000];
+    int n = snprintf(message, sizeof message, "%s needs %s", o->name,
+                     needs(o, buf, sizeof buf));
     if (text)
-        fprintf(stderr, ", not %s\"%s\"", option ? "the option " : "",
-                text);
+        n += snprintf(message + n, sizeof message - n, ", not %s\"%.300s\"",
+                      option ? "the option " : "", text);
     if (option && o->kind == TEXT)
-        fprintf(stderr, " (write %s=%s if that is the value)", o->name,
-                text);
-    fputc('\n', stderr);
+        snprintf(message + n, sizeof message - n, " (write %s=%.300s if "
+                 "that is the value)", o->name, text);
+    print_error(command, message);
 }
 
 /* Reads argv[1..argc) into opts: 0 if all is well, OPTIONS_HELP for
@@ -126,9 +144,11 @@ static int read_options(const char *command, Option *opts, int n,
         Option *o = strncmp(arg, "--", 2) == 0
                     ? find_option(opts, n, arg, len) : NULL;
         if (!o) {
-            fprintf(stderr, "microgpt %s: unknown %s \"%s\" (see microgpt "
-                    "%s --help)\n", command, arg[0] == '-' ? "option"
-                    : "argument", arg, command);
+            char message[500];
+            snprintf(message, sizeof message, "unknown %s \"%.300s\" (see "
+                     "microgpt %s --help)", arg[0] == '-' ? "option"
+                     : "argument", arg, command);
+            print_error(command, message);
             return 2;
         }
         const char *text = eq ? eq + 1 : i + 1 < argc ? argv[++i] : NULL;
@@ -721,7 +741,7 @@ static int train_run(const Settings *s)
         ok = finish(s, r, &log, diverged, error);
     }
     if (!ok)
-        fprintf(stderr, "microgpt train: %s\n", error);
+        print_error("train", error);
     free(log.old);
     run_free(r);
     corpus_free(c);
@@ -755,7 +775,7 @@ static int train_command(int argc, char **argv)
     }
     const char *why = status ? NULL : check_settings(s, opts, n);
     if (why)
-        fprintf(stderr, "microgpt train: %s\n", why);
+        print_error("train", why);
     return status || why ? 2 : train_run(s);
 }
 typedef struct {
@@ -811,20 +831,6 @@ static int encode_prompt(const Run *r, const char *text, int *ids,
         for (int i = 0; i + 2 < n; i++)
             ids[i] = ids[i + 1];  /* drop the first BOS */
     return n < 0 ? -1 : n - 2;
-}
-/* Prints "microgpt COMMAND: MESSAGE" as one line on stderr, with the
-   message's control characters escaped. */
-static void print_error(const char *command, const char *message)
-{
-    fprintf(stderr, "microgpt %s: ", command);
-    for (const unsigned char *c = (const void *)message; *c; c++)
-        if (*c == '\n' || *c == '\t')
-            fprintf(stderr, "\\%c", *c == '\n' ? 'n' : 't');
-        else if (*c < 0x20 || *c == 0x7f)
-            fprintf(stderr, "\\x%02x", *c);
-        else
-            fputc(*c, stderr);
-    fputc('\n', stderr);
 }
 /* Reads a sampling command's options: -1 to go on, else the status to
    exit with, after the help or one line on what is wrong. */
@@ -980,8 +986,10 @@ static int run_command(int argc, char **argv)
     for (int i = 0; i < N_COMMANDS; i++)
         if (strcmp(argv[1], COMMANDS[i].name) == 0)
             return COMMANDS[i].run(argc - 1, argv + 1);
-    fprintf(stderr, "microgpt: unknown command \"%s\" (see microgpt "
-                    "--help)\n", argv[1]);
+    char message[400];
+    snprintf(message, sizeof message, "unknown command \"%.300s\" (see "
+             "microgpt --help)", argv[1]);
+    print_error(NULL, message);
     return 2;
 }
 

@@ -633,6 +633,13 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --steps --lr 0.1", "--steps needs a whole number from 1 to "
                                    "100000000, not the option \"--lr\"\n"},
         {"train --data --", "--data needs a value, not the option \"--\""},
+        /* what the user typed is escaped, so the message stays a line */
+        {"train --steps \"$(printf '5\\n0')\"", "--steps needs a whole "
+         "number from 1 to 100000000, not \"5\\n0\"\n"},
+        {"train \"$(printf -- '--bo\\tgus')\"", "unknown option "
+         "\"--bo\\tgus\" (see"},
+        {"\"$(printf 'fro\\033b\\\\')\"", "microgpt: unknown command "
+         "\"fro\\x1bb\\\\\" (see"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char command[300];
@@ -697,6 +704,8 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
                                       "microgpt log"},
         {NAMES " --resume %s/bad.ckpt --out %s/bad.ckpt", "truncated"},
         {NAMES " --out %s/no/such/dir.ckpt", "cannot create"},
+        {"--data \"%s/$(printf 'no\\nsuch')\"", "/no\\nsuch: No such "
+                                                "file"},  /* one line */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char args[300], command[400];
