@@ -676,6 +676,10 @@ static void print_saved(const Settings *s, const Run *r)
     print_for_shell("--resume", s->out);
     if (s->data != DEFAULT_DATA)
         print_for_shell("--data", s->data);
+    if (s->log)
+        print_for_shell("--log", s->log);
+    if (strcmp(s->engine, "autograd") != 0)
+        print_for_shell("--engine", s->engine);
     putchar('\n');
 }
 /* Puts the log back as it was before the run, and adds to error, which

@@ -1210,26 +1210,27 @@ Test(program, the_way_to_go_on_can_be_pasted_back, .init = make_dir,
      * that the shell must read back as the same paths: one with a space
      * and a quote in single quotes, the quote as '\'' ; one of safe
      * characters alone as it is, and one that starts with "--" joined
-     * to its option.  Pasted back (from the same directory), each goes
-     * on with steps 6 to 10. */
+     * to its option; and the run's log, if it has one.  Pasted back
+     * (from the same directory), each goes on with steps 6 to 10. */
     char top[400];
     cr_assert_not_null(getcwd(top, sizeof top));
     static const struct {
-        const char *data, *out, *says;
+        const char *data, *out, *log, *says;
     } cases[] = {
-        {"'my names.txt'", "\"it's a run.ckpt\"", " --resume 'it'\\''s a "
-         "run.ckpt' --data 'my names.txt'\n"},
-        {"./n_1-2+3=4,5:6@7%8.txt", "--out=--x.ckpt", " --resume=--x.ckpt "
-         "--data ./n_1-2+3=4,5:6@7%8.txt\n"},
+        {"'my names.txt'", "\"it's a run.ckpt\"", "", " --resume 'it'\\''s "
+         "a run.ckpt' --data 'my names.txt'\n"},
+        {"./n_1-2+3=4,5:6@7%8.txt", "--out=--x.ckpt", " --log 'a log.csv'",
+         " --resume=--x.ckpt --data ./n_1-2+3=4,5:6@7%8.txt --log 'a "
+         "log.csv'\n"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char command[1600];
         snprintf(command, sizeof command, "cd %s && cp %s/tests/data/"
                  "names.txt %s && %s/" MICROGPT " train --tokenizer char "
-                 "--steps 10 --stop-at 5 --data %s %s%s", dir, top,
+                 "--steps 10 --stop-at 5 --data %s %s%s%s", dir, top,
                  cases[i].data, top, cases[i].data,
                  strncmp(cases[i].out, "--", 2) == 0 ? "" : "--out ",
-                 cases[i].out);
+                 cases[i].out, cases[i].log);
         int status;
         char *out = run(command, &status);
         cr_assert_eq(status, 0, "%s: %s", command, out);
@@ -1244,6 +1245,11 @@ Test(program, the_way_to_go_on_can_be_pasted_back, .init = make_dir,
         cr_assert_not_null(strstr(out, "trained steps 6 to 10 of 10"), "%s",
                            out);
     }
+    /* The log the command named went on from step 5 to step 10. */
+    char count[600];
+    int status;
+    snprintf(count, sizeof count, "wc -l < '%s/a log.csv'", dir);
+    cr_assert_eq(atoi(run(count, &status)), 11, "a header and 10 steps");
 }
 
 Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,

@@ -1279,6 +1279,11 @@ Test(engine, the_program_trains_by_hand_and_resumes_by_graph,
              " --stop-at 20 --engine manual --out %s/mixed.ckpt", dir);
     out = run(command, &status);
     cr_assert_eq(status, 0, "%s", out);
+    char go[600];  /* the way to go on names the engine, not the default */
+    snprintf(go, sizeof go, "to go on: microgpt train --resume "
+             "%s/mixed.ckpt --data tests/data/names.txt --engine manual\n",
+             dir);
+    cr_assert_not_null(strstr(out, go), "%s", out);
     snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
              "names.txt --resume %s/mixed.ckpt --engine autograd", dir);
     out = run(command, &status);
