@@ -1,7 +1,9 @@
 /* graph-demo.c: chapter 2's program, the worked example backwards. */
+#define _POSIX_C_SOURCE 200809L  /* stat */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "dot.h"
 #include "value.h"
@@ -13,17 +15,21 @@ static Value *neuron(Value **x, Value **w, Value *b, int n)
         sum = v_add(sum, v_mul(w[i], x[i]));
     return v_relu(sum);
 }
-/* Whether the file at path, if there is one, may be replaced: empty, or
-   a graph that begins as value_dot's do; if not, says so. */
+/* Whether the file at path, if there is one, may be replaced: anything
+   but a regular file (a pipe, a terminal), or a regular file that is
+   empty or begins as value_dot's graphs do; if not, says so. */
 static int may_replace(const char *path)
 {
     static const char start[] = "digraph value {\n";
     char head[sizeof start - 1];
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size == 0)
+        return 1;
     FILE *f = fopen(path, "r");
     size_t n = f ? fread(head, 1, sizeof head, f) : 0;
     if (f)
         fclose(f);
-    if (n == 0 || (n == sizeof head && memcmp(head, start, n) == 0))
+    if (n == sizeof head && memcmp(head, start, n) == 0)
         return 1;
     fprintf(stderr, "graph-demo: %s exists and is not a graph; not "
             "replacing it\n", path);

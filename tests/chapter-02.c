@@ -520,6 +520,12 @@ Test(pictures, program_writes_the_dot_file_or_says_why_not)
     remove(path);
     cr_assert_str_eq(kept, "digraphs are pairs of letters\n");
 
+    /* A pipe is written, not read first: reading it would wait for
+     * ever, here for the program itself, which the timeout would end. */
+    cr_assert_str_eq(run("timeout 20 " STAGE_DIR "/graph-demo --dot "
+                         "/dev/stdout | grep -c '^digraph value {'",
+                         &status), "1\n");
+
     err = run(STAGE_DIR "/graph-demo --dot /nonexistent/dir/g.dot 2>&1",
               &status);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
