@@ -465,8 +465,9 @@ enum { CUT_SHORT = -1, GAPPED = -2 };
 
 /* The step on the last line of a log read past its header, and in *lr
    its learning rate: 0 if there is no line, CUT_SHORT if a line was cut
-   short (by a failed write), GAPPED if the steps do not run 1, 2, 3...
-   as one run's do. */
+   short (by a failed write), GAPPED if the steps do not follow one
+   another as one run's do (from 1, or from where a resumed run began a
+   log). */
 static int last_logged_step(FILE *f, double *lr)
 {
     char line[128];
@@ -475,7 +476,7 @@ static int last_logged_step(FILE *f, double *lr)
         if (sscanf(line, "%d,%*[^,],%lf", &next, lr) != 2
             || !strchr(line, '\n'))
             return CUT_SHORT;
-        if (next != step + 1)
+        if (step ? next != step + 1 : next < 1)
             return GAPPED;
         step = next;
     }

@@ -1250,6 +1250,22 @@ Test(program, the_way_to_go_on_can_be_pasted_back, .init = make_dir,
     int status;
     snprintf(count, sizeof count, "wc -l < '%s/a log.csv'", dir);
     cr_assert_eq(atoi(run(count, &status)), 11, "a header and 10 steps");
+    /* A log that a resumed run began, at step 6, is one to go on with. */
+    train_names("--steps 10 --stop-at 5 --out %s/r.ckpt");
+    snprintf(count, sizeof count, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/r.ckpt --stop-at 8 --log %s/new.csv",
+             dir, dir);
+    char *out = run(count, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    const char *go = strstr(out, "to go on: microgpt train ");
+    cr_assert_not_null(go, "%s", out);
+    go += strlen("to go on: microgpt train");
+    snprintf(count, sizeof count, MICROGPT " train%.*s",
+             (int)strcspn(go, "\n"), go);
+    out = run(count, &status);
+    cr_assert_eq(status, 0, "%s: %s", count, out);
+    cr_assert_not_null(strstr(out, "trained steps 9 to 10 of 10"), "%s",
+                       out);
 }
 
 Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
@@ -1277,6 +1293,10 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
     fwrite(b, 1, five, gap);
     fwrite(b + six + 1, 1, size - six - 1, gap);
     fclose(gap);
+    FILE *zero = fopen(in_dir("zero.csv"), "wb");  /* a step 0 first */
+    fputs("step,loss,lr\n0,3.3,0.01\n", zero);
+    fwrite(b + 13, 1, size - 13, zero);
+    fclose(zero);
     train_names("--steps 50 --stop-at 20 --out %s/other.ckpt --log "
                 "%s/other.csv");
     spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
@@ -1288,6 +1308,7 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
                     "step 20; not adding to it"},
         {"cut.csv", "cut.csv has a line cut short; not adding to it"},
         {"gap.csv", "gap.csv skips or repeats a step; not adding to it"},
+        {"zero.csv", "zero.csv skips or repeats a step; not adding to it"},
         {"other.csv", "other.csv was logged on another learning-rate "
                       "schedule; not adding to it"},
     };
