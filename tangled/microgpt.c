@@ -515,6 +515,10 @@ static int log_is_ours(FILE *f, const char *path, const Run *resumed,
                  path, why);
     return !*why;
 }
+/* Room for a train message: a checkpoint's, and what became of the log,
+   with its path. */
+enum { TRAIN_ERROR_ROOM = CHECKPOINT_ERROR_ROOM + PATH_MAX + 100 };
+
 /* A run's log, and what was at its path before the run, to be put back
    if the run is not saved. */
 typedef struct {
@@ -683,8 +687,9 @@ static void print_saved(const Settings *s, const Run *r)
         print_for_shell("--engine", s->engine);
     putchar('\n');
 }
-/* Puts the log back as it was before the run, and adds to error, which
-   says why the run is not saved, whether it could. */
+/* Puts the log back as it was before the run, and adds to error (of
+   TRAIN_ERROR_ROOM), which says why the run is not saved, whether it
+   could. */
 static void put_back_log(const Log *g, char *error)
 {
     int ok;
@@ -692,14 +697,15 @@ static void put_back_log(const Log *g, char *error)
         ok = unlink(g->path) == 0;
     else if (g->appended)
         ok = truncate(g->path, g->length) == 0;
-    else {
-        FILE *f = fopen(g->path, "wb");
+    else {  /* written over, then cut to length: never emptied first */
+        FILE *f = fopen(g->path, "r+b");
         ok = f && fwrite(g->old, 1, (size_t)g->length, f)
-                  == (size_t)g->length;
+                  == (size_t)g->length
+             && fflush(f) == 0 && ftruncate(fileno(f), g->length) == 0;
         ok = f && fclose(f) == 0 && ok;
     }
     size_t used = strlen(error);
-    snprintf(error + used, CHECKPOINT_ERROR_ROOM - used, "; the log %s %s%s",
+    snprintf(error + used, TRAIN_ERROR_ROOM - used, "; the log %s %s%s",
              g->path, ok ? "is as it was" : "could not be put back: ",
              ok ? "" : strerror(errno));
 }
@@ -724,7 +730,7 @@ static int finish(const Settings *s, Run *r, const Log *log, int diverged,
 }
 static int train_run(const Settings *s)
 {
-    char error[CHECKPOINT_ERROR_ROOM];
+    char error[TRAIN_ERROR_ROOM];
     Corpus *c = corpus_load(s->data, error);
     TokenKind kind = strcmp(s->tokenizer, "char") == 0 ? BY_CHAR : BY_WORD;
     Config shape = {0, s->n_embd, s->n_head, s->n_layer, s->block_size};

@@ -915,6 +915,27 @@ Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
     assert_kept(in_dir("d.ckpt"), before, n[0]);
 }
 
+Test(program, a_long_log_path_leaves_room_for_its_verdict,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A log 500 bytes deep, beside a checkpoint with its own long path:
+     * the diverged run's one line still ends with what became of the
+     * log. */
+    char deep[700], command[2000];
+    snprintf(deep, sizeof deep, "%s/%0250d/%0250d", dir, 0, 0);
+    snprintf(command, sizeof command, "mkdir -p %s", deep);
+    cr_assert_eq(system(command), 0);
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps "
+             "300 --lr 1 --out %s/d.ckpt --log %s/new.csv", deep, deep);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 1, "%s", out);
+    char want[800];
+    snprintf(want, sizeof want, "; the log %s/new.csv is as it was\n",
+             deep);
+    cr_assert_not_null(strstr(out, want), "%s", out);
+}
+
 Test(program, the_log_may_not_be_the_checkpoint, .init = make_dir,
      .fini = remove_dir)
 {
