@@ -235,15 +235,17 @@ static void catch_interrupts(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-/* From here to the end, SIGINT and SIGTERM wait: the run's end is not
-   cut short. */
+/* From here to the end, the signals that would end the program at once
+   are held back: the run's end is not cut short. */
 static void hold_interrupts(void)
 {
-    sigset_t both;
-    sigemptyset(&both);
-    sigaddset(&both, SIGINT);
-    sigaddset(&both, SIGTERM);
-    sigprocmask(SIG_BLOCK, &both, NULL);
+    sigset_t held;
+    sigemptyset(&held);
+    sigaddset(&held, SIGINT);
+    sigaddset(&held, SIGTERM);
+    sigaddset(&held, SIGHUP);
+    sigaddset(&held, SIGQUIT);
+    sigprocmask(SIG_BLOCK, &held, NULL);
 }
 typedef struct {
     const char *data, *tokenizer, *out, *log, *resume, *engine;
@@ -738,14 +740,15 @@ static int train_run(const Settings *s)
            : run_start(c, kind, shape, s->steps, s->lr, s->seed, error);
     int bad_stop = r && s->resume && !stop_at_fits(s, r, error);
     Log log = {0};
-    int ok = r && !bad_stop && checkpoint_can_save(s->out, error)
-             && (!s->log
-                 || open_log(&log, s->log, s->resume ? r : NULL, error));
+    int ok = r && !bad_stop && checkpoint_can_save(s->out, error);
+    if (ok)
+        catch_interrupts();  /* before the log is touched */
+    ok = ok && (!s->log
+                || open_log(&log, s->log, s->resume ? r : NULL, error));
     int stopped = 0;
     if (ok) {
         print_start(s, c, r);
         int stop = s->stop_at ? s->stop_at : r->adam->num_steps;
-        catch_interrupts();
         int diverged = train_loop(r, c, stop, log.f, find_engine(s->engine));
         hold_interrupts();
         stopped = r->adam->step < stop;

@@ -1547,33 +1547,37 @@ static unsigned long long blocked_signals(pid_t pid, int *zombie)
 Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
      .fini = remove_dir)
 {
-    /* Once the steps are over, SIGINT and SIGTERM are held back until
-     * the program exits, so that a second Ctrl-C cannot cut the save
-     * short and leave its temporary file behind.  Interrupted, the run
-     * must come to hold both (as the kernel shows in /proc), the
-     * moment it does it gets both again, and still it exits with 130,
-     * its checkpoint whole, its log as long, and no ".tmp" left. */
+    /* Once the steps are over, SIGINT, SIGTERM, SIGHUP and SIGQUIT are
+     * held back until the program exits, so that a second Ctrl-C (or a
+     * closed terminal) cannot cut the save short and leave its
+     * temporary file behind.  Interrupted, the run must come to hold
+     * all four (as the kernel shows in /proc), the moment it does it
+     * gets all four, and still it exits with 130, its checkpoint whole,
+     * its log as long, and no ".tmp" left. */
     if (access("/proc/self/status", R_OK) != 0)
         cr_skip_test("no /proc/PID/status to read a signal mask from");
     char ckpt[300], csv[300];
     pid_t pid;
     FILE *from = interrupt_long_run("two", 1, ckpt, csv, &pid);
     char line[300];
-    unsigned long long both = 1ull << (SIGINT - 1) | 1ull << (SIGTERM - 1);
+    const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
+    unsigned long long all = 0;
+    for (int k = 0; k < 4; k++)
+        all |= 1ull << (signals[k] - 1);
     int held = 0, zombie = 0;
     for (int i = 0; i < 100000 && !held && !zombie; i++) {
-        held = (blocked_signals(pid, &zombie) & both) == both;
+        held = (blocked_signals(pid, &zombie) & all) == all;
         if (!held && !zombie)
             nanosleep(&(struct timespec){0, 100000}, NULL);
     }
-    kill(pid, SIGINT);
-    kill(pid, SIGTERM);
+    for (int k = 0; k < 4; k++)
+        kill(pid, signals[k]);
     while (fgets(line, sizeof line, from))
         ;
     fclose(from);
     int status;
     waitpid(pid, &status, 0);
-    cr_assert(held, "SIGINT and SIGTERM were never held back");
+    cr_assert(held, "the four signals were never held back");
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%s",
               WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "");
     char error[CHECKPOINT_ERROR_ROOM], command[400];
