@@ -113,20 +113,40 @@ static Option *find_option(Option *opts, int n, const char *name,
     return NULL;
 }
 
+/* What the user typed, as a message repeats it: in double quotes, and
+   if it is longer than ECHOED bytes, cut where a character begins (not
+   inside a UTF-8 sequence) and marked "...". */
+enum { ECHOED = 300 };
+typedef struct {
+    char text[ECHOED + 8];
+} Echo;
+
+static Echo echo(const char *text)
+{
+    Echo e;
+    size_t n = strlen(text);
+    if (n > ECHOED)
+        for (n = ECHOED; n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80;)
+            n--;
+    snprintf(e.text, sizeof e.text, "\"%.*s%s\"", (int)n, text,
+             text[n] ? "..." : "");
+    return e;
+}
+
 /* Says on stderr, in one line, that o needs a value other than text (if
    the command line gave one); option: text is an option's name. */
 static void needs_value(const char *command, const Option *o,
                         const char *text, int option)
 {
-    char buf[100], message[1000];
+    char buf[100], message[600];
     int n = snprintf(message, sizeof message, "%s needs %s", o->name,
                      needs(o, buf, sizeof buf));
     if (text)
-        n += snprintf(message + n, sizeof message - n, ", not %s\"%.300s\"",
-                      option ? "the option " : "", text);
+        n += snprintf(message + n, sizeof message - n, ", not %s%s",
+                      option ? "the option " : "", echo(text).text);
     if (option && o->kind == TEXT)
-        snprintf(message + n, sizeof message - n, " (write %s=%.300s if "
-                 "that is the value)", o->name, text);
+        snprintf(message + n, sizeof message - n, " (a value that starts "
+                 "with -- is joined to it: %s=VALUE)", o->name);
     print_error(command, message);
 }
 
@@ -145,9 +165,9 @@ static int read_options(const char *command, Option *opts, int n,
                     ? find_option(opts, n, arg, len) : NULL;
         if (!o) {
             char message[500];
-            snprintf(message, sizeof message, "unknown %s \"%.300s\" (see "
-                     "microgpt %s --help)", arg[0] == '-' ? "option"
-                     : "argument", arg, command);
+            snprintf(message, sizeof message, "unknown %s %s (see microgpt "
+                     "%s --help)", arg[0] == '-' ? "option" : "argument",
+                     echo(arg).text, command);
             print_error(command, message);
             return 2;
         }
@@ -858,8 +878,7 @@ static int read_sampling(const char *command, const char *help,
         return 0;
     }
     if (!status && !s->model) {
-        fprintf(stderr, "microgpt %s: --model CHECKPOINT is required\n",
-                command);
+        print_error(command, "--model CHECKPOINT is required");
         status = 2;
     }
     return status ? status : -1;
@@ -1001,8 +1020,8 @@ static int run_command(int argc, char **argv)
         if (strcmp(argv[1], COMMANDS[i].name) == 0)
             return COMMANDS[i].run(argc - 1, argv + 1);
     char message[400];
-    snprintf(message, sizeof message, "unknown command \"%.300s\" (see "
-             "microgpt --help)", argv[1]);
+    snprintf(message, sizeof message, "unknown command %s (see microgpt "
+             "--help)", echo(argv[1]).text);
     print_error(NULL, message);
     return 2;
 }
@@ -1012,6 +1031,6 @@ int main(int argc, char **argv)
     int status = run_command(argc, argv);
     if (fflush(stdout) == 0 && !ferror(stdout))
         return status;
-    fprintf(stderr, "microgpt: could not write all of its output\n");
+    print_error(NULL, "could not write all of its output");
     return status ? status : 1;
 }

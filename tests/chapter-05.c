@@ -625,11 +625,11 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --resume x.ckpt --lr 0.1", "--lr cannot be given with"},
         {"train --resume x.ckpt --tokenizer char", "--tokenizer cannot"},
         {"train --out --log --steps 0", "--out needs a value, not the "
-                                        "option \"--log\" (write "
-                                        "--out=--log if that is the "
-                                        "value)\n"},
+                                        "option \"--log\" (a value that "
+                                        "starts with -- is joined to it: "
+                                        "--out=VALUE)\n"},
         {"train --log --out x.ckpt", "--log needs a value, not the option "
-                                     "\"--out\" (write"},
+                                     "\"--out\" (a value"},
         {"train --steps --lr 0.1", "--steps needs a whole number from 1 to "
                                    "100000000, not the option \"--lr\"\n"},
         {"train --data --", "--data needs a value, not the option \"--\""},
@@ -652,6 +652,19 @@ Test(program, bad_options_are_one_line_and_status_2)
         if (cases[i].args[0])
             cr_assert_eq(lines(out), 1, "%s: %s", cases[i].args, out);
     }
+    /* A value of 200 two-byte characters is repeated to 300 bytes, 150
+     * whole characters, and marked as cut. */
+    char command[1000], want[400] = "not \"";
+    strcpy(command, MICROGPT " train --steps ");
+    for (int i = 0; i < 200; i++)
+        strcat(command, "\xc3\xa9");  /* e acute */
+    for (int i = 0; i < 150; i++)
+        strcat(want, "\xc3\xa9");
+    strcat(want, "...\"\n");
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 2);
+    cr_assert_not_null(strstr(out, want), "%s", out);
 }
 
 Test(program, a_value_like_an_option_must_be_joined_to_its_option,
