@@ -244,13 +244,13 @@ int open_to_replace(const char *path, FILE **f, char *error)
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
         close(fd);
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists and is not a "
-                 "regular file; not replacing it", path);
+                 "regular file; leaving it alone", path);
         return 0;
     }
     if (write_protected(path, &st)) {
         close(fd);
         snprintf(error, CHECKPOINT_ERROR_ROOM, "%s is write-protected; "
-                 "not replacing it", path);
+                 "leaving it alone", path);
         return 0;
     }
     if (!(*f = fdopen(fd, "rb"))) {

@@ -775,7 +775,7 @@ Test(program, a_write_protected_file_is_kept, .init = make_dir,
         int status;
         char *out = run(command, &status);
         snprintf(want, sizeof want, "microgpt train: %s/%s is "
-                 "write-protected; not replacing it\n", dir, cases[i].name);
+                 "write-protected; leaving it alone\n", dir, cases[i].name);
         cr_assert_eq(status, 1, "%s: status %d: %s", args, status, out);
         cr_assert_str_eq(out, want);
     }
@@ -844,7 +844,7 @@ Test(program, only_a_regular_file_is_looked_into, .init = make_dir,
         int status;
         char *out = run(command, &status);
         snprintf(want, sizeof want, "microgpt train: %s exists and is not "
-                 "a regular file; not replacing it\n", option + 6);
+                 "a regular file; leaving it alone\n", option + 6);
         cr_assert_eq(status, 1, "%s: status %d: %s", option, status, out);
         cr_assert_str_eq(out, want);
     }
