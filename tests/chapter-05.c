@@ -1328,8 +1328,10 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
     fwrite(b + six + 1, 1, size - six - 1, gap);
     fclose(gap);
     FILE *zero = fopen(in_dir("zero.csv"), "wb");  /* a step 0 first */
-    fputs("step,loss,lr\n0,3.3,0.01\n", zero);
-    fwrite(b + 13, 1, size - 13, zero);
+    size_t header = strlen("step,loss,lr\n");
+    fwrite(b, 1, header, zero);
+    fputs("0,3.3,0.01\n", zero);
+    fwrite(b + header, 1, size - header, zero);
     fclose(zero);
     train_names("--steps 50 --stop-at 20 --out %s/other.ckpt --log "
                 "%s/other.csv");
