@@ -256,17 +256,16 @@ static double tail_mean(const double *x, int n)
     return sum / (n - from);
 }
 
-static int print_word_engines(const char *log)
+/* The word model's figure, from the n losses of the book's run. */
+static int print_word_engines(const double *graph, int n)
 {
-    static double graph[WORD_STEPS], hand[WORD_STEPS];
-    int n = read_losses(log, graph);
+    static double hand[WORD_STEPS];
     char error[RUN_ERROR_ROOM + CORPUS_ERROR_ROOM];
-    Corpus *c = n ? corpus_load("data/sentences.txt", error) : NULL;
+    Corpus *c = corpus_load("data/sentences.txt", error);
     Run *r = c ? run_start(c, BY_WORD, (Config){0, 32, 4, 2, 16},
                            WORD_STEPS, 0.01, 42, error) : NULL;
     if (!r) {
-        if (n)
-            fprintf(stderr, "backprop-demo: %s\n", error);
+        fprintf(stderr, "backprop-demo: %s\n", error);
         corpus_free(c);
         return 0;
     }
@@ -356,13 +355,10 @@ static const Bench *autograd_row(const Bench *b, int n, const char *model)
     return NULL;
 }
 
-/* The table; as the book's figures (with their names) if figures. */
-static int print_bench(const char *path, int figures)
+/* The table of n rows; as the book's figures (with their names) if
+   figures. */
+static void print_bench(const Bench *b, int n, int figures)
 {
-    Bench b[MAX_BENCH];
-    int n = read_bench(path, b);
-    if (n == 0)
-        return 0;
     printf("%s| model | engine | runs × steps | per step | steps/s | "
            "whole run | peak memory | × autograd | × Python |\n"
            "|:--|:--|--:|--:|--:|--:|--:|--:|--:|\n",
@@ -387,7 +383,6 @@ static int print_bench(const char *path, int figures)
     if (figures)
         printf("%%%% python-seconds\n%.1f s (and %.1f s on a slower "
                "day)\n", PYTHON_SECONDS, PYTHON_SECONDS_SLOW);
-    return 1;
 }
 typedef struct {
     int steps;     /* 0 until its line is read */
@@ -471,11 +466,8 @@ static void print_share(const char *name, const Phases *p)
 }
 
 /* The table; as the book's figures (with their names) if figures. */
-static int print_phases(const char *path, int figures)
+static void print_phases(Phases p[2][2], int figures)
 {
-    Phases p[2][2] = {{{0}}};
-    if (!read_phases(path, p))
-        return 0;
     if (figures) {
         char buf[NUMBER_ROOM];
         print_share("phases-adam-word", &p[0][0]);
@@ -499,7 +491,6 @@ static int print_phases(const char *path, int figures)
             printf("| | | | the whole step | %s | |\n",
                    duration(step_us(q) * 1e-6, t));
         }
-    return 1;
 }
 
 int main(int argc, char **argv)
@@ -515,13 +506,33 @@ int main(int argc, char **argv)
     const char *path = argc >= 3 ? argv[2] : "build/bench/book.txt";
     const char *log = argc >= 4 ? argv[3] : "build/runs/word.csv";
     const char *parts = argc == 5 ? argv[4] : "build/bench/phases-book.txt";
-    if (bench)
-        return print_bench(path, 0) ? 0 : 1;
-    if (phases)
-        return print_phases(path, 0) ? 0 : 1;
+    Bench b[MAX_BENCH];
+    Phases p[2][2] = {{{0}}};
+    if (bench) {
+        int rows = read_bench(path, b);
+        if (rows)
+            print_bench(b, rows, 0);
+        return rows ? 0 : 1;
+    }
+    if (phases) {
+        int ok = read_phases(path, p);
+        if (ok)
+            print_phases(p, 0);
+        return ok ? 0 : 1;
+    }
+    /* Every file is read before any figure is worked out, so that a bad
+       one is refused at once, with nothing printed. */
+    static double graph[WORD_STEPS];
+    int rows = read_bench(path, b);
+    int steps = rows ? read_losses(log, graph) : 0;
+    if (!steps || !read_phases(parts, p))
+        return 1;
     print_mlp_figures();
     print_dot_figures();
-    int ok = print_gpt_check() && print_engines_agree()
-             && print_word_engines(log);
-    return ok && print_bench(path, 1) && print_phases(parts, 1) ? 0 : 1;
+    if (!print_gpt_check() || !print_engines_agree()
+        || !print_word_engines(graph, steps))
+        return 1;
+    print_bench(b, rows, 1);
+    print_phases(p, 1);
+    return 0;
 }
