@@ -84,6 +84,19 @@ void tokenizer_free(Tokenizer *t)
     free(t->text);
     free(t);
 }
+/* How many of s's bytes to show, at most max, not cutting a UTF-8
+   character in two: a cut backs up to the start of the character it
+   would fall inside. */
+static int shown_bytes(const char *s, int max)
+{
+    int n = 0;
+    while (n < max && s[n])
+        n++;
+    while (s[n] && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
+        n--;  /* s[n] continues a character begun before it */
+    return n;
+}
+
 int tokenizer_id(const Tokenizer *t, const char *token)
 {
     char **hit = bsearch(&token, t->tokens, t->bos, sizeof *t->tokens,
@@ -108,8 +121,10 @@ int tokenizer_encode(const Tokenizer *t, const char *doc, int *ids,
         token[len] = '\0';
         int id = tokenizer_id(t, token);
         if (id < 0) {
+            int shown = shown_bytes(token, 100);
             snprintf(error, TOKENIZER_ERROR_ROOM,
-                     "\"%.100s\" is not in the vocabulary", token);
+                     "\"%.*s%s\" is not in the vocabulary", shown, token,
+                     token[shown] ? "..." : "");
             return -1;
         }
         if (n == max - 1)

@@ -25,7 +25,8 @@ int tokenizer_id(const Tokenizer *t, const char *token);
 
 /* Writes BOS, doc's ids, BOS into ids (room for max) and returns how many
    were written; or returns -1 with a message naming the first token that
-   is not in the vocabulary, or saying the document is too long, in
+   is not in the vocabulary (its first 100 bytes or fewer, then "...", if
+   it is longer), or saying the document is too long, in
    error[TOKENIZER_ERROR_ROOM]. */
 enum { TOKENIZER_ERROR_ROOM = 200 };
 int tokenizer_encode(const Tokenizer *t, const char *doc, int *ids,

@@ -312,6 +312,40 @@ Test(tokens, unknown_words_and_long_documents_are_errors)
     corpus_free(c);
 }
 
+Test(tokens, a_long_unknown_word_is_cut_between_characters)
+{
+    /* The message shows at most 100 bytes of the word.  "a" then 75 e's
+     * with an acute accent, two bytes each (0xc3 0xa9), is 151 bytes:
+     * bytes 1 and 2 are the first accented e, so each one begins at an
+     * odd byte, and the 50th at byte 99.  A cut after 100 bytes would
+     * keep its first byte alone, so the message stops at byte 99: "a" and
+     * 49 of them, then "...".  A word of exactly 100 bytes is shown
+     * whole, with no dots; one of 101 loses its last byte. */
+    Corpus *c = load("tests/data/crlf.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    int ids[6];
+    char word[200] = "a", error[TOKENIZER_ERROR_ROOM], want[300];
+    for (int i = 0; i < 75; i++)
+        strcat(word, "\xc3\xa9");
+    cr_assert_eq(strlen(word), 151);
+    cr_assert_eq(tokenizer_encode(t, word, ids, 6, error), -1);
+    snprintf(want, sizeof want, "\"%.99s...\" is not in the vocabulary",
+             word);
+    cr_assert_str_eq(error, want);
+    memset(word, 'x', 101);
+    word[101] = '\0';
+    cr_assert_eq(tokenizer_encode(t, word, ids, 6, error), -1);
+    snprintf(want, sizeof want, "\"%.100s...\" is not in the "
+             "vocabulary", word);
+    cr_assert_str_eq(error, want);
+    word[100] = '\0';
+    cr_assert_eq(tokenizer_encode(t, word, ids, 6, error), -1);
+    snprintf(want, sizeof want, "\"%s\" is not in the vocabulary", word);
+    cr_assert_str_eq(error, want);
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
 Test(tokens, characters_of_names)
 {
     /* 102 names that between them use all 26 letters: 26 tokens and BOS,
