@@ -534,6 +534,19 @@ Test(program, the_length_table_counts_every_line)
     cr_assert_eq(sum, n_lines);
 }
 
+Test(program, words_are_counted_as_the_tokenizer_cuts_them)
+{
+    /* tests/data/gaps.txt: "the  cat sleeps" (two spaces after "the")
+     * and "a<tab>dog<tab><tab>sees  the cat": 3 words and 5, not the
+     * 4 and 3 that counting single spaces would give. */
+    int status;
+    char *out = output_of(STAGE_DIR "/words-demo --data "
+                          "tests/data/gaps.txt", &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "|--:|--:|\n| 3 | 1 |\n| 5 | 1 |\n\n"),
+                       "%s", out);
+}
+
 Test(program, the_vocabulary_is_the_corpus_words_sorted)
 {
     int lengths[GRAMMAR_MAX_WORDS + 2], n_lines;
