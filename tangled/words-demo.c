@@ -110,7 +110,7 @@ static int run(const Options *o, const Corpus *c, const Tokenizer *t,
     }
     char doc[CORPUS_MAX_LINE + 1] = "", error[TOKENIZER_ERROR_ROOM];
     for (int i = 0; i < n_tokens; i++) {
-        if (strlen(doc) + strlen(tokens[i]) + 1 >= sizeof doc) {
+        if (strlen(doc) + (i > 0) + strlen(tokens[i]) >= sizeof doc) {
             fprintf(stderr, "words-demo: the text is longer than %d "
                             "bytes\n", CORPUS_MAX_LINE);
             return 1;

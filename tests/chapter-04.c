@@ -600,6 +600,14 @@ Test(program, bad_input_is_one_line_and_a_nonzero_exit)
          "blank.txt: no documents (the file has only blank lines)\n"},
         {"the cat eats a muffin $(head -c 1000 /dev/zero | tr '\\0' a)",
          1, "words-demo: the text is longer than 1000 bytes\n"},
+        /* One word of exactly 1000 bytes fits (the loader takes a line
+         * of 1000 too); it is only not a word of the corpus.  One of
+         * 1001 does not fit. */
+        {"$(head -c 1000 /dev/zero | tr '\\0' a)", 1, "words-demo: \""
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+         "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...\" is not in the vocabulary\n"},
+        {"$(head -c 1001 /dev/zero | tr '\\0' a)", 1,
+         "words-demo: the text is longer than 1000 bytes\n"},
         {"--bogus", 2, "usage: "},
         {"--figures the", 2, "usage: "},
         {"--data", 2, "usage: "},
