@@ -98,7 +98,8 @@ int main(int argc, char **argv)
     if (dot_file) {
         value_dot(dot_file, loss, nodes, names, 5);
         if (fclose(dot_file) != 0) {
-            fprintf(stderr, "graph-demo: error writing %s\n", dot);
+            fprintf(stderr, "graph-demo: error writing %s: %s\n", dot,
+                    strerror(errno));
             values_free();
             return 1;
         }

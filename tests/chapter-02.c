@@ -531,4 +531,12 @@ Test(pictures, program_writes_the_dot_file_or_says_why_not)
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
     cr_assert_str_eq(err, "graph-demo: cannot write /nonexistent/dir/g.dot: "
                           "No such file or directory\n");
+
+    /* A device that opens but takes no bytes: the error comes when the
+     * file is closed, and it says why. */
+    err = run(STAGE_DIR "/graph-demo --dot /dev/full 2>&1 >/dev/null",
+              &status);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1);
+    cr_assert_str_eq(err, "graph-demo: error writing /dev/full: No space "
+                          "left on device\n");
 }
