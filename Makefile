@@ -30,7 +30,8 @@ LAST     := $(lastword $(STAGES))
 BOOK     := build/book
 MARKUP   := /usr/lib/noweb/markup
 
-# What the build needs, as Debian packages (README: "What it needs").
+# What the build needs, as Debian packages (README: "Build it and test
+# it").
 PACKAGES := gcc make gawk noweb pandoc libcriterion-dev pkg-config \
             texlive-latex-recommended texlive-fonts-recommended lmodern \
             graphviz gnuplot-nox time
