@@ -506,6 +506,51 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     spit(bad, copy, size);
     assert_refused(bad, "vocabulary");
 
+    memcpy(copy, b, size);       /* "a" and "b" swapped: the same tokens, */
+    copy[100 + 2512 + 4] = 'b';  /* each at the other's id */
+    copy[100 + 2512 + 9] = 'a';
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "vocabulary");
+
+    /* Fields each of which must be one of a few values, or in a range,
+     * set just outside it: the tokenizer's kind (0 words, 1 characters),
+     * at byte 40 of the header; the step, at 60, one past the run's 100
+     * steps; the learning rate, at 68, above 1000; the generator's next
+     * word, at 100 + 624 * 4 = 2596, one past the 624 it has. */
+    static const struct {
+        size_t at;
+        uint32_t value;
+        const char *why;
+    } fields[] = {{40, 2, "configuration"},
+                  {60, 101, "step count is impossible"},
+                  {2596, 625, "random number generator's state"}};
+    for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+        memcpy(copy, b, size);
+        put32(copy, fields[i].at, fields[i].value);
+        reseal(copy, size);
+        spit(bad, copy, size);
+        assert_refused(bad, fields[i].why);
+    }
+    memcpy(copy, b, size);
+    double lr = 1e4;             /* a double's bits, least byte first */
+    uint64_t bits;
+    memcpy(&bits, &lr, 8);
+    put32(copy, 68, (uint32_t)bits);
+    put32(copy, 72, (uint32_t)(bits >> 32));
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "optimiser settings");
+
+    /* A generator just seeded has used none of its words: next is 624,
+     * the one value past the last word that is a state, not an error. */
+    rng_seed(&r->rng, 7);
+    cr_assert(checkpoint_save(r, good, error), "%s", error);
+    Run *seeded = checkpoint_load(good, error);
+    cr_assert_not_null(seeded, "%s", error);
+    cr_assert_eq(seeded->rng.next, 624);
+    run_free(seeded);
+
     memcpy(copy, b, size);
     memcpy(copy + size - 16, "\0\0\0\0\0\0\xf8\x7f", 8); /* v = NaN */
     reseal(copy, size);
@@ -1156,6 +1201,48 @@ static void assert_summary(const char *out, int first, int last, int n,
     cr_assert_float_eq(mean, logged_mean(log, last - n, last), 5.001e-5);
 }
 
+/* The steps of the progress lines a command printed into a pipe, as
+ * "1 2 4 ..." */
+static void progress_steps(const char *command, char *steps, size_t room)
+{
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s: %s", command, out);
+    steps[0] = '\0';
+    int step;
+    for (char *line = out; line; line = strchr(line, '\n'))
+        if (sscanf(line += *line == '\n', "step %d /", &step) == 1)
+            snprintf(steps + strlen(steps), room - strlen(steps), "%s%d",
+                     *steps ? " " : "", step);
+}
+
+Test(program, into_a_pipe_progress_is_a_line_a_tenth_of_the_way,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* 25 steps: a tenth of them is 2 (25 / 10, whole), so a line at the
+     * first step, at every even one, and at the last.  Stopped at 10 and
+     * resumed, the run's first step is 11, and it has a line too. */
+    char command[600], steps[200];
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 25 "
+             "--out %s/n.ckpt", dir);
+    progress_steps(command, steps, sizeof steps);
+    cr_assert_str_eq(steps, "1 2 4 6 8 10 12 14 16 18 20 22 24 25");
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 25 "
+             "--stop-at 10 --out %s/n.ckpt", dir);
+    progress_steps(command, steps, sizeof steps);
+    cr_assert_str_eq(steps, "1 2 4 6 8 10");
+    snprintf(command, sizeof command, MICROGPT " train --resume %s/n.ckpt "
+             "--data tests/data/names.txt --out %s/n.ckpt", dir, dir);
+    progress_steps(command, steps, sizeof steps);
+    cr_assert_str_eq(steps, "11 12 14 16 18 20 22 24 25");
+    /* Fewer than 10 steps: a line each.  A stop at the last step is
+     * allowed, and is no stop at all. */
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 3 "
+             "--stop-at 3 --out %s/n.ckpt", dir);
+    progress_steps(command, steps, sizeof steps);
+    cr_assert_str_eq(steps, "1 2 3");
+}
+
 Test(program, the_summary_counts_the_steps_taken, .init = make_dir,
      .fini = remove_dir)
 {
@@ -1424,6 +1511,15 @@ Test(program, a_pipe_costs_what_it_sends_not_what_it_states,
     cr_assert_eq(status, 1, "status %d: %s", status, out);
     cr_assert_str_eq(out, "microgpt train: /dev/stdin: truncated: 103358 "
                           "of its 1099511627776 bytes\n");
+    /* A whole checkpoint with one byte more: read as far as one past
+     * what it states, and refused for it. */
+    snprintf(command, sizeof command, "{ cat %s/small.ckpt; printf x; } | "
+             "(" CAPPED MICROGPT " train --data tests/data/names.txt "
+             "--resume /dev/stdin --out %s/x.ckpt)", dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 1, "status %d: %s", status, out);
+    cr_assert_str_eq(out, "microgpt train: /dev/stdin: corrupted: longer "
+                          "than the 103358 bytes it states\n");
 }
 
 Test(program, a_foreign_file_is_refused_before_it_is_read,
