@@ -103,6 +103,15 @@ Test(temperature, the_floor_keeps_the_arithmetic_sound)
     cr_assert_float_eq(p[0], 1 / (1 + e), 1e-10);
     cr_assert_float_eq(p[1], e / (1 + e), 1e-10 * e);
     cr_assert_eq(p[2], 0.0);
+    /* The same logits less 2000, all negative: the same probabilities
+     * to the same bound (only the largest logit is subtracted, so none
+     * may stand in for it, 0 least of all: e^(-100000) is 0, and 0 / 0
+     * is not a number). */
+    const double below[] = {-1000, -1000.1, -3000};
+    probs_at(below, 3, TEMPERATURE_FLOOR, p);
+    cr_assert_float_eq(p[0], 1 / (1 + e), 1e-10);
+    cr_assert_float_eq(p[1], e / (1 + e), 1e-10 * e);
+    cr_assert_eq(p[2], 0.0);
 }
 
 /* ---- the sampling loop ------------------------------------------------ */
@@ -204,6 +213,17 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
     cr_assert_eq(status, 0);
     for (char *line = out; *line; line = strchr(line, '\n') + 1)
         cr_assert_eq(strncmp(line, "ava", 3), 0, "%s", line);
+    /* 15 letters leave one position: each sample is the prompt and at
+     * most one letter more. */
+    snprintf(command, sizeof command, MICROGPT " sample --model %s/n.ckpt"
+             " --prompt abcdefghijklmno --count 5", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    for (char *line = out; *line; line = strchr(line, '\n') + 1) {
+        size_t n = strcspn(line, "\n");
+        cr_assert(strncmp(line, "abcdefghijklmno", 15) == 0
+                  && (n == 15 || n == 16), "%s", line);
+    }
     static const struct {
         const char *args, *says;
         int status;
@@ -224,6 +244,10 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
         {"sample --model %s/n.ckpt --count 0", "--count needs", 2},
         {"sample --model %s/n.ckpt --prompt 'ab9'", "\"9\" is not in the "
          "vocabulary", 1},
+        /* the names model's block is 16 positions: a prompt of 16
+         * letters leaves none to write in, as one of 17 does not */
+        {"sample --model %s/n.ckpt --prompt abcdefghijklmnop",
+         "fills the whole block", 1},
         {"sample --model %s/n.ckpt --prompt abcdefghijklmnopq",
          "fills the whole block", 1},
         /* what the user typed is repeated with its control characters
@@ -325,21 +349,30 @@ Test(program, eval_reports_the_shares, .init = make_dir,
 {
     /* A character model knows no grammar: eval prints only novelty and
      * distinctness, which judge() computes (tested above); here the
-     * command's output is checked for its form and sense. */
+     * command's output is checked for its form and sense, and for the
+     * defaults the help gives: 1000 samples, at 0.5 for characters and
+     * 0.8 for words. */
     train_names();
     char command[300];
     int status;
     snprintf(command, sizeof command, MICROGPT " eval --model %s/n.ckpt "
-             "--data tests/data/names.txt --count 200", dir);
+             "--data tests/data/names.txt", dir);
     char *out = run(command, &status);
     cr_assert_eq(status, 0, "%s", out);
-    cr_assert_not_null(strstr(out, "200 samples at temperature 0.5:\n"));
+    cr_assert_not_null(strstr(out, "1000 samples at temperature 0.5:\n"));
     cr_assert_null(strstr(out, "grammatical"));
     double novel, distinct;
     const char *at = strstr(out, "novel");
     cr_assert(at && sscanf(at, "novel %lf%% distinct %lf%%", &novel,
                            &distinct) == 2, "%s", out);
     cr_assert(novel > 0 && novel < 100 && distinct > 0 && distinct <= 100);
+    train_words("w.ckpt", 1);
+    snprintf(command, sizeof command, MICROGPT " eval --model %s/w.ckpt "
+             "--count 10", dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert(strncmp(out, "10 samples at temperature 0.8:\n", 31) == 0,
+              "%s", out);
 }
 
 /* eval of the test directory's few.ckpt, with args, must be refused in
