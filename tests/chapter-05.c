@@ -569,6 +569,19 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     corpus_free(c);
 }
 
+Test(checkpoint, a_corpus_fingerprint_sees_where_documents_end)
+{
+    /* The same bytes cut into documents at another place are another
+     * corpus: "ab", "c" and "a", "bc".  Each document's NUL goes into
+     * the hash with it; without them both would hash "abc". */
+    char ab[] = "ab", c[] = "c", a[] = "a", bc[] = "bc";
+    char *one[] = {ab, c}, *two[] = {a, bc};
+    Corpus first = {2, one, NULL}, second = {2, two, NULL};
+    cr_assert_neq(corpus_fingerprint(&first), corpus_fingerprint(&second));
+    cr_assert_eq(corpus_fingerprint(&first),
+                 fnv1a(fnv1a(FNV_START, "ab", 3), "c", 2));
+}
+
 Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
      .init = make_dir, .fini = remove_dir)
 {
@@ -594,6 +607,25 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
     cr_assert(size == 5 && memcmp(b, "half\n", 5) == 0, "left alone");
     free(b);
     cr_assert_not(checkpoint_can_save("/no-such-dir/x.ckpt", error));
+
+    /* A save that fails after its temporary file is made removes it:
+     * when the file cannot be renamed over a directory of the name, and
+     * when the disk takes no more (here, a limit on a file's size). */
+    cr_assert_eq(mkdir(in_dir("dir.ckpt"), 0755), 0);
+    cr_assert_not(checkpoint_save(r, in_dir("dir.ckpt"), error));
+    cr_assert_not_null(strstr(error, "cannot rename to"), "%s", error);
+    cr_assert_neq(access(in_dir("dir.ckpt.tmp"), F_OK), 0);
+    struct rlimit was, limit;
+    cr_assert_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
+    limit = (struct rlimit){1000, was.rlim_max};  /* the soft limit only */
+    signal(SIGXFSZ, SIG_IGN);  /* a write past the limit fails, then */
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &limit), 0);
+    int saved = checkpoint_save(r, in_dir("big.ckpt"), error);
+    cr_assert_eq(setrlimit(RLIMIT_FSIZE, &was), 0);
+    cr_assert_not(saved);
+    cr_assert_not_null(strstr(error, "File too large"), "%s", error);
+    cr_assert_neq(access(in_dir("big.ckpt.tmp"), F_OK), 0);
+    cr_assert_neq(access(in_dir("big.ckpt"), F_OK), 0);
     run_free(r);
     corpus_free(c);
 }
