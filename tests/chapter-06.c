@@ -415,6 +415,36 @@ Test(program, eval_judges_only_against_the_models_corpus,
     cr_assert_not_null(strstr(out, "5 samples at temperature 0.5:\n"));
 }
 
+Test(program, a_sample_of_long_words_is_written_whole, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A word may be as long as a line, 1000 bytes, and a sample may hold
+     * a block of such words: the text is made in room for all of them.
+     * A corpus whose words include one of 900 x's, given as the prompt:
+     * every sample begins with all 900. */
+    char x[901], path[200], command[1300];
+    memset(x, 'x', 900);
+    x[900] = '\0';
+    snprintf(path, sizeof path, "%s/long.txt", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "%s the cat\nthe cat sleeps\n", x);
+    fclose(f);
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train --data %s --steps 1 "
+             "--n-embd 8 --n-layer 1 --n-head 2 --out %s/l.ckpt", path, dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    snprintf(command, sizeof command, MICROGPT " sample --model %s/l.ckpt "
+             "--count 3 --prompt %s", dir, x);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%.200s", out);
+    cr_assert_eq(lines(out), 3);
+    for (char *line = out; *line; line = strchr(line, '\n') + 1)
+        cr_assert(strncmp(line, x, 900) == 0 && strcspn(line, "\n") >= 900,
+                  "%.200s", line);
+}
+
 Test(program, a_sample_costs_its_text_not_the_block, .init = make_dir,
      .fini = remove_dir)
 {
