@@ -1419,6 +1419,17 @@ Test(program, the_way_to_go_on_can_be_pasted_back, .init = make_dir,
     cr_assert_eq(status, 0, "%s: %s", count, out);
     cr_assert_not_null(strstr(out, "trained steps 9 to 10 of 10"), "%s",
                        out);
+    /* A run on the bundled corpus, the default, needs no --data to go
+     * on, and is not told to give one. */
+    snprintf(count, sizeof count, MICROGPT " train --steps 4 --stop-at 2 "
+             "--n-embd 8 --n-head 2 --n-layer 1 --out %s/w.ckpt", dir);
+    out = run(count, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char want[300];
+    snprintf(want, sizeof want, "to go on: microgpt train --resume "
+             "%s/w.ckpt\n", dir);
+    go = strstr(out, "to go on: ");
+    cr_assert(go && strcmp(go, want) == 0, "%s", out);
 }
 
 Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
