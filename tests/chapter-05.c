@@ -1253,26 +1253,26 @@ Test(program, into_a_pipe_progress_is_a_line_a_tenth_of_the_way,
 {
     /* 25 steps: a tenth of them is 2 (25 / 10, whole), so a line at the
      * first step, at every even one, and at the last.  Stopped at 10 and
-     * resumed, the run's first step is 11, and it has a line too. */
-    char command[600], steps[200];
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 25 "
-             "--out %s/n.ckpt", dir);
-    progress_steps(command, steps, sizeof steps);
-    cr_assert_str_eq(steps, "1 2 4 6 8 10 12 14 16 18 20 22 24 25");
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 25 "
-             "--stop-at 10 --out %s/n.ckpt", dir);
-    progress_steps(command, steps, sizeof steps);
-    cr_assert_str_eq(steps, "1 2 4 6 8 10");
-    snprintf(command, sizeof command, MICROGPT " train --resume %s/n.ckpt "
-             "--data tests/data/names.txt --out %s/n.ckpt", dir, dir);
-    progress_steps(command, steps, sizeof steps);
-    cr_assert_str_eq(steps, "11 12 14 16 18 20 22 24 25");
-    /* Fewer than 10 steps: a line each.  A stop at the last step is
-     * allowed, and is no stop at all. */
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 3 "
-             "--stop-at 3 --out %s/n.ckpt", dir);
-    progress_steps(command, steps, sizeof steps);
-    cr_assert_str_eq(steps, "1 2 3");
+     * resumed, the run's first step is 11, and it has a line too.  With
+     * fewer than 10 steps, a line each; and a stop at the last step is
+     * allowed, and is no stop at all.  (Each run's options take the
+     * test's directory for a %s.) */
+    static const struct {
+        const char *options, *steps;
+    } runs[] = {
+        {NAMES " --steps 25", "1 2 4 6 8 10 12 14 16 18 20 22 24 25"},
+        {NAMES " --steps 25 --stop-at 10", "1 2 4 6 8 10"},
+        {" --resume %s/n.ckpt --data tests/data/names.txt",
+         "11 12 14 16 18 20 22 24 25"},
+        {NAMES " --steps 3 --stop-at 3", "1 2 3"}};
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        char options[300], command[600], steps[200];
+        snprintf(options, sizeof options, runs[i].options, dir);
+        snprintf(command, sizeof command, MICROGPT " train%s --out "
+                 "%s/n.ckpt", options, dir);
+        progress_steps(command, steps, sizeof steps);
+        cr_assert_str_eq(steps, runs[i].steps, "%s", command);
+    }
 }
 
 Test(program, the_summary_counts_the_steps_taken, .init = make_dir,
