@@ -124,10 +124,7 @@ typedef struct {
 static Echo echo(const char *text)
 {
     Echo e;
-    size_t n = strlen(text);
-    if (n > ECHOED)
-        for (n = ECHOED; n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80;)
-            n--;
+    size_t n = utf8_prefix(text, ECHOED);  /* chapter 4 */
     snprintf(e.text, sizeof e.text, "\"%.*s%s\"", (int)n, text,
              text[n] ? "..." : "");
     return e;

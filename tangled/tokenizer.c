@@ -31,6 +31,15 @@ static size_t next_token(TokenKind kind, const char *s, size_t *skip)
             return i;
     return n;
 }
+
+int tokenizer_count(TokenKind kind, const char *doc)
+{
+    int n = 0;
+    size_t len, skip;
+    for (; (len = next_token(kind, doc, &skip)); doc += skip + len)
+        n++;
+    return n;
+}
 static int by_bytes(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -84,12 +93,10 @@ void tokenizer_free(Tokenizer *t)
     free(t->text);
     free(t);
 }
-/* How many of s's bytes to show, at most max, not cutting a UTF-8
-   character in two: a cut backs up to the start of the character it
-   would fall inside. */
-static int shown_bytes(const char *s, int max)
+/* A cut backs up to the start of the character it would fall inside. */
+size_t utf8_prefix(const char *s, size_t max)
 {
-    int n = 0;
+    size_t n = 0;
     while (n < max && s[n])
         n++;
     while (s[n] && n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
@@ -121,10 +128,10 @@ int tokenizer_encode(const Tokenizer *t, const char *doc, int *ids,
         token[len] = '\0';
         int id = tokenizer_id(t, token);
         if (id < 0) {
-            int shown = shown_bytes(token, 100);
+            size_t shown = utf8_prefix(token, 100);
             snprintf(error, TOKENIZER_ERROR_ROOM,
-                     "\"%.*s%s\" is not in the vocabulary", shown, token,
-                     token[shown] ? "..." : "");
+                     "\"%.*s%s\" is not in the vocabulary", (int)shown,
+                     token, token[shown] ? "..." : "");
             return -1;
         }
         if (n == max - 1)

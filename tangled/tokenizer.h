@@ -23,6 +23,14 @@ void tokenizer_free(Tokenizer *t);
 /* A token's id, or -1 if the vocabulary has no such token. */
 int tokenizer_id(const Tokenizer *t, const char *token);
 
+/* How many tokens doc holds, cut as a tokenizer of this kind cuts it,
+   whether or not a vocabulary has them. */
+int tokenizer_count(TokenKind kind, const char *doc);
+
+/* The length of s's longest start of at most max bytes that does not
+   end inside a UTF-8 character: where a message may cut s short. */
+size_t utf8_prefix(const char *s, size_t max);
+
 /* Writes BOS, doc's ids, BOS into ids (room for max) and returns how many
    were written; or returns -1 with a message naming the first token that
    is not in the vocabulary (its first 100 bytes or fewer, then "...", if

@@ -32,21 +32,11 @@ static int parse_options(int argc, char **argv, Options *o)
     o->first_token = i;
     return !(o->figures && i < argc);
 }
-static int count_words(const char *doc)
-{
-    int n = 0;
-    for (doc += strspn(doc, " \t"); *doc; doc += strspn(doc, " \t")) {
-        doc += strcspn(doc, " \t");
-        n++;
-    }
-    return n;
-}
-
 static void print_lengths(const Corpus *c)
 {
     int count[GRAMMAR_MAX_WORDS + 2] = {0};
     for (int d = 0; d < c->n; d++) {
-        int words = count_words(c->docs[d]);
+        int words = tokenizer_count(BY_WORD, c->docs[d]);
         count[words <= GRAMMAR_MAX_WORDS ? words : GRAMMAR_MAX_WORDS + 1]++;
     }
     printf("| words | sentences |\n|--:|--:|\n");

@@ -312,6 +312,22 @@ Test(tokens, unknown_words_and_long_documents_are_errors)
     corpus_free(c);
 }
 
+Test(tokens, counting_tokens_and_cutting_text_between_characters)
+{
+    /* Words are runs of anything but spaces and tabs; characters are
+     * code points, a space one of them ("a", "é", " "). */
+    cr_assert_eq(tokenizer_count(BY_WORD, "  a\tbb  c "), 3);
+    cr_assert_eq(tokenizer_count(BY_WORD, " \t "), 0);
+    cr_assert_eq(tokenizer_count(BY_CHAR, "a\xc3\xa9 "), 3);
+    /* A cut never falls inside a character: é is 2 bytes, the smiling
+     * face U+1F600 is 4; a text shorter than the limit is kept whole. */
+    cr_assert_eq(utf8_prefix("abc", 10), 3);
+    cr_assert_eq(utf8_prefix("a\xc3\xa9", 2), 1);
+    cr_assert_eq(utf8_prefix("a\xc3\xa9", 3), 3);
+    cr_assert_eq(utf8_prefix("\xf0\x9f\x98\x80x", 3), 0);
+    cr_assert_eq(utf8_prefix("\xf0\x9f\x98\x80x", 4), 4);
+}
+
 Test(tokens, a_long_unknown_word_is_cut_between_characters)
 {
     /* The message shows at most 100 bytes of the word.  "a" then 75 e's
