@@ -122,11 +122,11 @@ int tokenizer_encode(const Tokenizer *t, const char *doc, int *ids,
     ids[n++] = t->bos;
     for (const char *s = doc; (len = next_token(t->kind, s, &skip));
          s += skip + len) {
-        if (len > CORPUS_MAX_LINE)
-            len = CORPUS_MAX_LINE;
-        memcpy(token, s + skip, len);
-        token[len] = '\0';
-        int id = tokenizer_id(t, token);
+        size_t kept = len < CORPUS_MAX_LINE ? len : CORPUS_MAX_LINE;
+        memcpy(token, s + skip, kept);
+        token[kept] = '\0';
+        /* no token of a corpus is longer than its line */
+        int id = kept < len ? -1 : tokenizer_id(t, token);
         if (id < 0) {
             size_t shown = utf8_prefix(token, 100);
             snprintf(error, TOKENIZER_ERROR_ROOM,

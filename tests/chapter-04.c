@@ -74,6 +74,11 @@ Test(grammar, refuses_sentences_that_break_them)
         "the cat sleeps a muffin",     /* sleeps takes nothing */
         "the cat eats",                /* eats needs its object */
         "the hungry muffin sleeps",    /* hungry describes living things */
+        "the cat eats a hungry muffin", /* ... as an object's word too */
+        "cat sleeps",                  /* a singular needs its determiner */
+        "cat eats a muffin",
+        "the cat eats him",            /* eats takes food, not a person */
+        "he eats it",
         "the cat eats a croissant",    /* not a word of the grammar */
         "he sleeps today again",       /* one adverb at most */
         "the dog sleeps quietly in the park", /* the place comes first */
@@ -234,6 +239,11 @@ Test(corpus, utf8_is_checked_to_the_letter)
     cr_assert(!loads("\xe0\x80\xaf\n", 4));        /* overlong again */
     cr_assert(!loads("\xed\xa0\x80\n", 4));        /* surrogate U+D800 */
     cr_assert(!loads("\xf4\x90\x80\x80\n", 5));    /* above U+10FFFF */
+    cr_assert(!loads("\xed\xbf\xbf\n", 4));        /* surrogate U+DFFF */
+    cr_assert(!loads("\xe0\x9f\xbf\n", 4));        /* overlong U+07FF */
+    cr_assert(!loads("\xf0\x8f\xbf\xbf\n", 5));    /* overlong U+FFFF */
+    cr_assert(!loads("\xf8\x90\x80\x80\n", 5));    /* no lead byte past */
+    cr_assert(!loads("\xfc\x80\x80\x80\n", 5));    /* 0xf4 is one */
     cr_assert(!loads("\x80\n", 2));                /* a lone continuation */
     cr_assert(!loads("\xff\n", 2));
     cr_assert(loads("no newline at the end", 21));
@@ -308,6 +318,67 @@ Test(tokens, unknown_words_and_long_documents_are_errors)
     cr_assert_eq(tokenizer_encode(t, "the cat eats a muffin", ids, 6,
                                   error), -1); /* needs 7 */
     cr_assert_str_eq(error, "more than 4 tokens in one document");
+    /* Room for one id is room for no document, not even BOS, BOS; and
+     * nothing is written past it. */
+    ids[1] = 77;
+    cr_assert_eq(tokenizer_encode(t, "the cat", ids, 1, error), -1);
+    cr_assert_str_eq(error, "more than -1 tokens in one document");
+    cr_assert_eq(ids[1], 77);
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(tokens, a_tab_separates_words_as_a_space_does)
+{
+    /* tests/data/gaps.txt: "the  cat sleeps" and "a<tab>dog<tab><tab>sees
+     * the cat": six words, in byte order a cat dog sees sleeps the, so
+     * BOS is 6. */
+    Corpus *c = load("tests/data/gaps.txt");
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    cr_assert_eq(t->bos, 6);
+    const char *words[6] = {"a", "cat", "dog", "sees", "sleeps", "the"};
+    for (int i = 0; i < 6; i++)
+        cr_assert_str_eq(t->tokens[i], words[i]);
+    int ids[8];
+    char error[TOKENIZER_ERROR_ROOM];
+    cr_assert_eq(tokenizer_encode(t, c->docs[1], ids, 8, error), 7);
+    const int want[7] = {6, 0, 2, 3, 5, 1, 6};
+    for (int i = 0; i < 7; i++)
+        cr_assert_eq(ids[i], want[i], "id %d", i);
+    tokenizer_free(t);
+    corpus_free(c);
+}
+
+Test(tokens, a_word_longer_than_any_line_is_no_word_of_the_corpus)
+{
+    /* A corpus whose one line is a word of 1000 x's, as long as a line
+     * may be.  Typed, 1001 x's are not that word, and the message names
+     * their first 100 and its dots (not a last "x" read as a word of its
+     * own); and the word run together with another is no word either. */
+    char *text = malloc(1100), path[] = "/tmp/microgpt-x-XXXXXX";
+    memset(text, 'x', 1001);
+    text[1000] = '\n';
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0 && write(fd, text, 1001) == 1001);
+    close(fd);
+    Corpus *c = load(path);
+    unlink(path);
+    Tokenizer *t = tokenizer_build(c, BY_WORD);
+    cr_assert_eq(t->bos, 1);
+    int ids[4];
+    char error[TOKENIZER_ERROR_ROOM], want[200];
+    memset(text, 'x', 1001);
+    text[1001] = '\0';
+    snprintf(want, sizeof want, "\"%.100s...\" is not in the vocabulary",
+             text);
+    cr_assert_eq(tokenizer_encode(t, text, ids, 4, error), -1);
+    cr_assert_str_eq(error, want);
+    strcpy(text + 1000, "cat");
+    cr_assert_eq(tokenizer_encode(t, text, ids, 4, error), -1);
+    cr_assert_str_eq(error, want);
+    text[1000] = '\0';
+    cr_assert_eq(tokenizer_encode(t, text, ids, 4, error), 3);
+    free(text);
     tokenizer_free(t);
     corpus_free(c);
 }
