@@ -142,6 +142,11 @@ Test(value, relu_passes_positives_blocks_the_rest)
     Value *r = v_relu(z);
     check_unary(r, z, 0, 0); /* the slope at exactly 0 is taken as 0 */
     cr_assert(!signbit(r->data));
+    /* Python's max(0, -0.0) is the 0 it was given first: +0, not -0. */
+    Value *m = value(-0.0);
+    r = v_relu(m);
+    check_unary(r, m, 0, 0);
+    cr_assert(!signbit(r->data));
 }
 
 Test(value, neg_is_a_product_with_a_constant_leaf)

@@ -153,6 +153,24 @@ static Value *random_node(Value **made, int k)
     }
 }
 
+Test(backward, a_chain_one_past_the_first_room)
+{
+    /* The walk's arrays start with room for 1024 nodes, this process's
+     * first walk; a chain of 1025 is one more, all of it on the stack
+     * before the first is listed.  (Under AddressSanitizer, room made
+     * too late is a write past the end.) */
+    Value *x = value(2), *v = x;
+    for (int i = 0; i < 1024; i++)
+        v = v_relu(v);
+    size_t n;
+    Value **order = value_topo(v, &n);
+    cr_assert_eq(n, 1025);
+    cr_assert(order[0] == x && order[1024] == v);
+    backward(v);
+    cr_assert_eq(x->grad, 1.0);
+    values_free();
+}
+
 Test(backward, the_walk_lists_what_the_recursive_walk_lists)
 {
     enum { N = 3000, GRAPHS = 20 };
@@ -316,6 +334,39 @@ Test(gradcheck, a_nan_gradient_is_the_worst_error)
     Value *in[2] = {value(2), value(3)};
     double err = gradcheck(nan_mul, in, 2, NULL);
     cr_assert(isnan(err), "got %g", err);
+}
+
+static Value *square(Value **in, void *ctx)
+{
+    (void)ctx;
+    return v_mul(in[0], in[0]);
+}
+
+static Value *plus_zero(Value **in, void *ctx)
+{
+    (void)ctx;
+    return v_add(in[0], value(0));
+}
+
+Test(gradcheck, the_step_and_the_division_are_the_ones_taken)
+{
+    /* x * x at 1e8, with the step scaled to 1e-5 |x| = 1000: the two
+     * squares, 1e16 +- 2e11 + 1e6, are even numbers below 2^54, so
+     * exact, and their difference over 2000 is 2e8, the gradient: error
+     * 0.  (A step of 1e-5 would be lost in rounding 1e8 + h.) */
+    Value *in[1] = {value(1e8)};
+    cr_assert_eq(gradcheck(square, in, 1, NULL), 0.0);
+    /* x + 0 at 0.1: f(up) - f(down) is up - down, exactly, so dividing
+     * by the step actually taken, up - down, gives 1 to the bit; 2h,
+     * which up - down is not after rounding, would not. */
+    in[0] = value(0.1);
+    cr_assert_eq(gradcheck(plus_zero, in, 1, NULL), 0.0);
+    /* The inputs' gradients are cleared first: a stale 5 in x's is not
+     * added to backward()'s 2x. */
+    in[0] = value(3);
+    in[0]->grad = 5;
+    cr_assert_eq(gradcheck(square, in, 1, NULL), 0.0);
+    cr_assert_eq(in[0]->grad, 6.0);
 }
 
 Test(gradcheck, relative_error_has_a_floor)

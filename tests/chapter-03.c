@@ -207,6 +207,22 @@ Test(shape, bad_shapes_are_refused_with_a_reason)
     cr_assert_not_null(config_check(&c));
     c = WORD, c.n_embd = 1 << 20;
     cr_assert_not_null(config_check(&c));
+    c = WORD, c.n_head = 0;       /* no heads: and no dividing by 0 */
+    cr_assert_str_eq(config_check(&c),
+                     "n_head must be at least 1 and divide n_embd");
+    /* Each upper limit is a shape, and one more is not. */
+    c = (Config){1000000, 4096, 1, 64, 4096};
+    cr_assert_null(config_check(&c));
+    c.vocab_size++;
+    cr_assert_str_eq(config_check(&c),
+                     "vocab_size must be between 2 and 1000000");
+    c.vocab_size--, c.n_embd++;
+    cr_assert_str_eq(config_check(&c), "n_embd must be between 1 and 4096");
+    c.n_embd--, c.n_layer++;
+    cr_assert_str_eq(config_check(&c), "n_layer must be between 1 and 64");
+    c.n_layer--, c.block_size++;
+    cr_assert_str_eq(config_check(&c),
+                     "block_size must be between 1 and 4096");
 }
 
 Test(shape, weights_are_python_gauss_in_order)
