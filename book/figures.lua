@@ -54,11 +54,14 @@ local function caption_of(span)
 end
 
 -- The picture's program, as a command that reads text on its standard
--- input and writes a PDF to a file or SVG to its standard output.
-local function draw(text, path)
+-- input and writes a PDF to a file or SVG to its standard output.  A
+-- graph's SVG ids start with the figure's name, so that two graphs on
+-- one page do not both have a "node1".
+local function draw(text, path, name)
   if text:match("^digraph") then
     if path then return pandoc.pipe("dot", {"-Tpdf", "-o", path}, text) end
-    return pandoc.pipe("dot", {"-Tsvg"}, text)
+    return pandoc.pipe("dot", {"-Tsvg", "-Gid=" .. name:gsub("-", "_")},
+                       text)
   end
   local terminal = path
     and ('set terminal pdfcairo size 5in,3in font "Helvetica,9" pointscale 0.4\n' ..
@@ -73,7 +76,7 @@ local function graph(name, text, caption)
     draw(text, path)
     return { pandoc.Para { pandoc.Image(caption, path, "fig:") } }
   end
-  local svg = draw(text, nil)
+  local svg = draw(text, nil, name)
   svg = svg:gsub("^.-<svg", "<svg")
   return {
     pandoc.RawBlock("html", '<figure class="graph" id="fig-' .. name ..
