@@ -23,8 +23,16 @@ function fail(msg) {
 function label(k) { return cchap[k] "." cidx[k] }
 function anchor(k) { return "c" cchap[k] "-" cidx[k] }
 function link(k) { return "[" label(k) "](#" anchor(k) ")" }
+# A chunk's name as Markdown text: its punctuation escaped, so that
+# pandoc neither curls its quotes nor reads its stars as emphasis, and
+# the name reads as it does in the code.
+function md_name(k,    s) {
+    s = cname[k]
+    gsub(/[][\\`*_{}()#+.!'"<>|~^$&:;,=?@%\/-]/, "\\\\&", s)
+    return s
+}
 function name_link(k) {
-    return "[⟨" cname[k] "⟩ " label(k) "](#" anchor(k) ")"
+    return "[⟨" md_name(k) "⟩ " label(k) "](#" anchor(k) ")"
 }
 function first_def(name) {
     if (!(name in ndefs)) fail("chunk <<" name ">> is used but never defined")
@@ -183,7 +191,7 @@ function chunk_md(k,    s, i, n, name, empty, nxt, prv, uses_s, used_s) {
     n = defpos[k]
     s = "\n::: {#" anchor(k) " .chunk}\n"
     s = s "::: chunk-head\n"
-    s = s "[⟨" name "⟩ " label(k) "]{.chunk-name} "
+    s = s "[⟨" md_name(k) "⟩ " label(k) "]{.chunk-name} "
     s = s "[" (n == 1 || (k in replacing) ? "≡" : "+≡") "]{.chunk-op}"
     if (n > 1) {
         prv = def[name, n - 1]
