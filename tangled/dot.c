@@ -10,6 +10,21 @@ static const char *name_of(Value *v, Value **nodes, const char **names,
     return NULL;
 }
 
+/* An edge from each child to its parent, a dot node's factors among the
+   children, in the order topo[0..n-1], labelled with the local
+   gradient. */
+static void write_edges(FILE *out, Value **topo, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        for (int c = 0; c < value_n_children(topo[i]); c++) {
+            size_t j = 0;
+            while (topo[j] != value_child(topo[i], c))
+                j++;
+            fprintf(out, "  n%zu -> n%zu [label=\"%g\"];\n", j, i,
+                    value_local_grad(topo[i], c));
+        }
+}
+
 void value_dot(FILE *out, Value *root, Value **nodes,
                const char **names, int n_names)
 {
@@ -24,13 +39,6 @@ void value_dot(FILE *out, Value *root, Value **nodes,
                 name ? name : "", name ? " | " : "", topo[i]->data,
                 topo[i]->grad);
     }
-    for (size_t i = 0; i < n; i++)
-        for (int c = 0; c < value_n_children(topo[i]); c++) {
-            size_t j = 0;
-            while (topo[j] != value_child(topo[i], c))
-                j++;
-            fprintf(out, "  n%zu -> n%zu [label=\"%g\"];\n", j, i,
-                    value_local_grad(topo[i], c));
-        }
+    write_edges(out, topo, n);
     fprintf(out, "}\n");
 }

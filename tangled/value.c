@@ -68,6 +68,13 @@ static void *grow(void *list, size_t *room, size_t n, size_t size)
     *room = cap;
     return bigger;
 }
+/* Gives back the terms of the dot nodes made after mark. */
+static void release_extras(size_t mark)
+{
+    while (n_dots > 0 && dots[n_dots - 1].node >= mark)
+        terms_used = dots[--n_dots].at;
+}
+
 size_t values_mark(void)
 {
     return n_nodes;
@@ -88,10 +95,20 @@ void values_release(size_t mark)
             spare = b;
         }
     }
-    while (n_dots > 0 && dots[n_dots - 1].node >= mark)
-        terms_used = dots[--n_dots].at;
+    release_extras(mark);
 }
 static void free_walk(void); /* in "the graph" */
+/* Gives back the terms, the dot nodes' list, and the walk's places. */
+static void free_extras(void)
+{
+    free(terms);
+    free(dots);
+    free(resume);
+    terms = NULL;
+    dots = NULL;
+    resume = NULL;
+    terms_used = terms_room = n_dots = dots_room = resume_room = 0;
+}
 
 void values_free(void)
 {
@@ -102,13 +119,7 @@ void values_free(void)
         free(b);
     }
     free_walk();
-    free(terms);
-    free(dots);
-    free(resume);
-    terms = NULL;
-    dots = NULL;
-    resume = NULL;
-    terms_used = terms_room = n_dots = dots_room = resume_room = 0;
+    free_extras();
 }
 
 size_t values_count(void)
@@ -341,24 +352,40 @@ Value **value_topo(Value *root, size_t *n)
     *n = n_order;
     return order;
 }
+/* Adds v's gradient, times each child's local gradient, into the
+   child's gradient; a dot node's children are its factors. */
+static void pass_down(Value *v)
+{
+    for (int c = 0; c < v->n_children; c++)
+        v->children[c]->grad += v->local_grads[c] * v->grad;
+    for (unsigned t = v->n_terms; t-- > 0;) {
+        Value *a = terms[v->terms_at + 2 * t];
+        Value *b = terms[v->terms_at + 2 * t + 1];
+        double g = v->grad;      /* no factor is v itself */
+        a->grad += b->data * g;
+        b->grad += a->data * g;
+    }
+}
+
 void backward(Value *root)
 {
     size_t n;
     Value **topo = value_topo(root, &n);
     root->grad = 1.0;
-    for (size_t i = n; i-- > 0;) {
-        Value *v = topo[i];
-        for (int c = 0; c < v->n_children; c++)
-            v->children[c]->grad += v->local_grads[c] * v->grad;
-        for (unsigned t = v->n_terms; t-- > 0;) {
-            Value *a = terms[v->terms_at + 2 * t];
-            Value *b = terms[v->terms_at + 2 * t + 1];
-            double g = v->grad;      /* no factor is v itself */
-            a->grad += b->data * g;
-            b->grad += a->data * g;
-        }
-    }
+    for (size_t i = n; i-- > 0;)
+        pass_down(topo[i]);
 }
+/* The largest depth among v's children, each held in its grad, a dot
+   node's factors among them; 0 for a leaf. */
+static double deepest_child(const Value *v)
+{
+    double below = 0;
+    for (int c = 0; c < value_n_children(v); c++)
+        if (value_child(v, c)->grad > below)
+            below = value_child(v, c)->grad;
+    return below;
+}
+
 size_t value_depth(Value *root)
 {
     size_t n;
@@ -369,11 +396,7 @@ size_t value_depth(Value *root)
     for (size_t i = 0; i < n; i++) {  /* children before parents */
         Value *v = order[i];
         kept[i] = v->grad;
-        double below = 0;
-        for (int c = 0; c < value_n_children(v); c++)
-            if (value_child(v, c)->grad > below)
-                below = value_child(v, c)->grad;
-        v->grad = below + 1;
+        v->grad = deepest_child(v) + 1;
     }
     size_t depth = (size_t)root->grad;
     for (size_t i = 0; i < n; i++)
