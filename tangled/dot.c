@@ -1,6 +1,7 @@
 /* dot.c: see dot.h. */
 #include "dot.h"
 
+/* The name of v, names[i] where nodes[i] is v, or NULL. */
 static const char *name_of(Value *v, Value **nodes, const char **names,
                            int n)
 {

@@ -17,6 +17,8 @@ static double *carve(double *base, size_t *used, size_t n)
     return p;
 }
 
+/* Points w's tensors into base, in model.h's order; returns how many
+   doubles they take. */
 static size_t lay_out_tensors(Tensors *w, double *base, const Config *c)
 {
     size_t V = c->vocab_size, C = c->n_embd, used = 0;
@@ -34,6 +36,8 @@ static size_t lay_out_tensors(Tensors *w, double *base, const Config *c)
     }
     return used;
 }
+/* Points a layer's activations for T positions into base, from *used
+   doubles on, and counts them into *used. */
 static void lay_out_layer(LayerActs *a, double *base, size_t *used,
                           const Config *c, size_t T)
 {
@@ -53,6 +57,8 @@ static void lay_out_layer(LayerActs *a, double *base, size_t *used,
     a->mlp = carve(base, used, T * C);
 }
 
+/* Points the activations for T positions into base; returns how many
+   doubles they take. */
 static size_t lay_out_acts(Acts *a, double *base, const Config *c,
                            size_t T)
 {
@@ -105,6 +111,8 @@ void manual_store(const Manual *e, Model *m)
     for (size_t i = 0; i < e->n_params; i++)
         m->params[i].data = e->params[i];
 }
+/* Lays out the activations and their gradients for T positions, the
+   block made larger if they do not fit; exits if memory runs out. */
 static void lay_out_for(Manual *e, int T)
 {
     size_t need = lay_out_acts(&e->acts, NULL, &e->cfg, T);
@@ -124,6 +132,8 @@ static double *stream(const Manual *e, const Acts *a, int i)
     return a->resid + (size_t)i * e->T * e->cfg.n_embd;
 }
 
+/* Layer l on e->T positions: from the stream x [T][C] that enters it,
+   the stream mid [T][C] after attention and out [T][C] after the MLP. */
 static void block_forward(Manual *e, int l, const double *x, double *mid,
                           double *out)
 {
@@ -162,6 +172,9 @@ double manual_forward(Manual *e, const int *tokens, int n)
     linear_forward(a->logits, stream(e, a, 2 * L), e->w.lm_head, T, C, V);
     return softmax_xent_forward(a->probs, a->logits, tokens + 1, T, V);
 }
+/* Layer l backward: from dout [T][C], the gradient of the stream that
+   leaves it, adds the gradients of mid and x (block_forward's) into
+   dmid and dx [T][C], and of the layer's weights into e->g. */
 static void block_backward(Manual *e, int l, const double *x,
                            const double *mid, double *dx, double *dmid,
                            const double *dout)

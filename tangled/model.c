@@ -35,6 +35,7 @@ static Value *take(Value **next, size_t n)
     return p;
 }
 
+/* Points m->w's tensors into m->params, in the original's order. */
 static void lay_out(Model *m)
 {
     size_t V = m->cfg.vocab_size, C = m->cfg.n_embd;
@@ -68,6 +69,8 @@ static Value **carve(Value ***next, size_t n)
     return p;
 }
 
+/* m->act's arrays of pointers to nodes, all in one allocation (whose
+   start is a->x); exits if memory runs out. */
 static void make_activations(Model *m)
 {
     size_t V = m->cfg.vocab_size, C = m->cfg.n_embd;
@@ -206,6 +209,8 @@ static void add_residual(Value **x, Value **out, int n)
         x[i] = v_add(out[i], x[i]);
 }
 
+/* Layer l's attention block at position t: reads and updates
+   m->act.x [C], and stores the position's key and value in kv. */
 static void attention_block(Model *m, KVCache *kv, int l, int t)
 {
     const LayerWeights *w = &m->w.layer[l];
@@ -221,6 +226,7 @@ static void attention_block(Model *m, KVCache *kv, int l, int t)
     linear(a->xn, a->heads, w->wo, C, C);
     add_residual(a->x, a->xn, C);
 }
+/* Layer l's MLP block: reads and updates m->act.x [C]. */
 static void mlp_block(Model *m, int l)
 {
     const LayerWeights *w = &m->w.layer[l];
@@ -233,6 +239,7 @@ static void mlp_block(Model *m, int l)
     linear(a->xn, a->hidden, w->fc2, C, 4 * C);
     add_residual(a->x, a->xn, C);
 }
+/* m->act.x [C] = rmsnorm(wte[token] + wpe[t]). */
 static void embed(Model *m, int token, int t)
 {
     int C = m->cfg.n_embd;

@@ -25,6 +25,8 @@ static void out_of_memory(void)
     fputs("microgpt: out of memory\n", stderr);
     exit(1);
 }
+/* An empty block above the top one, a spare if there is one; exits if
+   memory runs out. */
 static Block *new_block(void)
 {
     Block *b = spare;
@@ -37,6 +39,7 @@ static Block *new_block(void)
     return b;
 }
 
+/* A new node, every field zero, from the top block. */
 static Value *new_node(void)
 {
     if (!top || top->used == BLOCK_NODES)
@@ -133,6 +136,7 @@ Value *value(double data)
     return v;
 }
 
+/* A node holding data, made from a, with da = d(data)/da. */
 static Value *unary(double data, Value *a, double da)
 {
     Value *v = value(data);
@@ -142,6 +146,8 @@ static Value *unary(double data, Value *a, double da)
     return v;
 }
 
+/* A node holding data, made from a and b, with da and db the local
+   gradients d(data)/da and d(data)/db. */
 static Value *binary(double data, Value *a, double da, Value *b, double db)
 {
     Value *v = unary(data, a, da);
