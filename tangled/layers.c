@@ -5,6 +5,14 @@
 #include <math.h>
 #include <stddef.h>
 
+/* sum_i a[i] b[i] for n >= 1 terms, left to right. */
+static double dot(const double *a, const double *b, int n)
+{
+    double sum = a[0] * b[0];
+    for (int i = 1; i < n; i++)
+        sum = sum + a[i] * b[i];
+    return sum;
+}
 /* sum_i w[i] x[i], left to right, for four rows of w at once. */
 static void four_dots(double *out, const double *w, const double *x,
                       int C)
@@ -19,14 +27,6 @@ static void four_dots(double *out, const double *w, const double *x,
         s3 = s3 + w3[i] * x[i];
     }
     out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
-}
-
-static double dot(const double *a, const double *b, int n)
-{
-    double sum = a[0] * b[0];
-    for (int i = 1; i < n; i++)
-        sum = sum + a[i] * b[i];
-    return sum;
 }
 
 void linear_forward(double *out, const double *in, const double *w,
