@@ -251,6 +251,7 @@ END {
 
         y = out "/" fbase[f] ".yaml"
         printf "pagetitle: %s\n", yaml_str(ftitle[f]) > y
+        if (fchap[f]) printf "chapter: %d\n", fchap[f] > y
         if (f > 1) {
             printf "prev: %s\n", yaml_str(fbase[f-1] ".html") > y
             printf "prev-title: %s\n", yaml_str(ftitle[f-1]) > y
