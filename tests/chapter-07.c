@@ -1523,3 +1523,295 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
              path);
     cr_assert_str_eq(err, want);
 }
+
+Test(layers, every_backward_pass_adds_into_its_gradients, .init = seed_rng)
+{
+    /* layers.h: each backward pass "adds (+=) into the gradients it is
+     * given".  Into zeros, then into ones: the second is 1 + the first,
+     * exactly (the same one addition, 1 + x instead of 0 + x). */
+    RelCase k;
+    fill(k.in, T * C, 1.0), fill(k.r, T * C, 1.0);
+    double zero[T * C], one[T * C];
+    void (*const unary[2])(double *, const double *, const double *, int) =
+        {relu_backward, gelu_backward};
+    for (int f = 0; f < 2; f++) {
+        for (int i = 0; i < T * C; i++)
+            zero[i] = 0, one[i] = 1;
+        unary[f](zero, k.r, k.in, T * C);
+        unary[f](one, k.r, k.in, T * C);
+        for (int i = 0; i < T * C; i++)
+            cr_assert_eq(one[i], 1 + zero[i], "function %d, %d", f, i);
+    }
+    XentCase x = {.targets = {0, 3, 6, 3, 1}};
+    fill(x.logits, T * V, 2.0);
+    xent_probe(&x);
+    double dz0[T * V] = {0}, dz1[T * V];
+    for (int i = 0; i < T * V; i++)
+        dz1[i] = 1;
+    softmax_xent_backward(dz0, x.probs, x.targets, T, V);
+    softmax_xent_backward(dz1, x.probs, x.targets, T, V);
+    for (int i = 0; i < T * V; i++)
+        cr_assert_eq(dz1[i], 1 + dz0[i], "dlogits %d", i);
+    double da[3] = {1, 1, 1}, db[3] = {0}, g[3] = {0.5, -1, 2};
+    residual_backward(da, db, g, 3);
+    for (int i = 0; i < 3; i++)
+        cr_assert_eq(da[i], 1 + g[i], "da adds too");
+}
+
+Test(layers, relu_passes_no_gradient_at_zero)
+{
+    /* Chapter 1's relu has local gradient 1 only where its input is > 0
+     * (the Python original's float(self.data > 0)): at exactly 0 the
+     * gradient stops, as the autograd engine's does. */
+    double in[3] = {0.0, -0.0, 1e-300}, dout[3] = {1, 1, 1}, din[3] = {0};
+    relu_backward(din, dout, in, 3);
+    cr_assert_eq(din[0], 0.0);
+    cr_assert_eq(din[1], 0.0);
+    cr_assert_eq(din[2], 1.0);
+}
+
+Test(layers, softmax_of_very_negative_logits)
+{
+    /* Shifted by the largest, -1000, the logits are 0 and -1: p = 1 / (1 +
+     * e^-1) = 0.7310585786300049 and e^-1 / (1 + e^-1) =
+     * 0.2689414213699951.  Unshifted, e^-1000 underflows to 0. */
+    double z[2] = {-1000, -1001}, p[2];
+    softmax_forward(p, z, 2);
+    cr_assert_float_eq(p[0], 0.7310585786300049, 1e-15);
+    cr_assert_float_eq(p[1], 0.2689414213699951, 1e-15);
+}
+
+Test(model, gradients_agree_with_autograd_on_an_odd_width_and_a_full_block)
+{
+    /* n_embd 12, not a power of two, in 3 heads of 4; and documents
+     * whose tokens just fill the block: "emma", 6 tokens, in a block of
+     * 6, and "olivia", 7, in a block of 7.  T = min(n - 1, block_size)
+     * is then n - 1, one short of the block: the last token is only a
+     * target. */
+    Corpus *c = load("tests/data/names.txt");
+    expect_engines_agree(c, BY_CHAR, (Config){0, 12, 3, 1, 16}, "olivia");
+    expect_engines_agree(c, BY_CHAR, (Config){0, 16, 4, 1, 6}, "emma");
+    expect_engines_agree(c, BY_CHAR, (Config){0, 16, 4, 1, 7}, "olivia");
+    corpus_free(c);
+}
+
+Test(mlp, positions_are_one_fewer_than_tokens_up_to_16)
+{
+    /* mlp.h: T = min(n - 1, MLP_MAX_T), MLP_MAX_T = 16. */
+    int ids[18];
+    for (int i = 0; i < 18; i++)
+        ids[i] = i % 27;
+    Rng r;
+    rng_seed(&r, 42);
+    Mlp *m = mlp_new(27, 16, 64, &r);
+    mlp_forward(m, ids, 16);
+    cr_assert_eq(m->T, 15);
+    mlp_forward(m, ids, 17);
+    cr_assert_eq(m->T, 16);
+    mlp_forward(m, ids, 18);
+    cr_assert_eq(m->T, 16);
+    mlp_free(m);
+}
+
+Test(engine, an_engine_is_named_in_full_even_when_resuming,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* Only a whole engine's name will do, and the name is checked before
+     * anything else, a checkpoint to resume included.  (Should a name be
+     * taken, the run is a step long and saved in the test's directory.) */
+    static const char *const bad[] = {
+        " --engine manua", " --engine Manual",
+        " --engine autograd,manual",
+        " --data tests/data/names.txt --resume no-such.ckpt"
+        " --engine graph"};
+    for (int i = 0; i < 4; i++) {
+        char command[600];
+        int status;
+        snprintf(command, sizeof command, MICROGPT " train --steps 1 --out "
+                 "%s/x.ckpt%s", dir, bad[i]);
+        char *out = run(command, &status);
+        cr_assert_eq(status, 2, "%s: %s", bad[i], out);
+        cr_assert_str_eq(out, "microgpt train: --engine must be one of: "
+                              "autograd, manual\n", "%s", bad[i]);
+    }
+}
+
+Test(engine, the_program_trains_with_the_engine_it_is_named,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* 10 steps of the character run by the program with --engine manual
+     * are the MANUAL engine's 10 steps here, bit for bit (the same run:
+     * seed 42, the char defaults); the AUTOGRAD engine's differ from
+     * them in some bit (rounding, chapter 7), so the test tells the two
+     * apart. */
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 10"
+             " --engine manual --out %s/m.ckpt", dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    Run *p = load_run("m.ckpt");
+    Corpus *c1, *c2;
+    char error[RUN_ERROR_ROOM];
+    c1 = load("tests/data/names.txt"), c2 = load("tests/data/names.txt");
+    Run *hand = run_start(c1, BY_CHAR, (Config){0, 16, 4, 1, 16}, 10, 0.01,
+                          42, error);
+    Run *graph = run_start(c2, BY_CHAR, (Config){0, 16, 4, 1, 16}, 10,
+                           0.01, 42, error);
+    cr_assert(hand && graph, "%s", error);
+    void *kept = MANUAL.start(hand);
+    for (int s = 0; s < 10; s++)
+        MANUAL.step(kept, hand, c1), AUTOGRAD.step(NULL, graph, c2);
+    MANUAL.stop(kept, hand);
+    size_t differ = 0;
+    for (size_t i = 0; i < p->model->n_params; i++) {
+        cr_assert_eq(p->model->params[i].data, hand->model->params[i].data,
+                     "%zu", i);
+        differ += graph->model->params[i].data != hand->model->params[i].data;
+    }
+    cr_assert_gt(differ, 0);
+    run_free(p), run_free(hand), run_free(graph);
+    corpus_free(c1), corpus_free(c2), values_free();
+}
+
+Test(engine, a_bench_file_of_eight_lines_and_a_step_of_one_ms,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* MAX_BENCH = 8 lines are allowed.  1000 steps/s is 1 / 1000 s = 1.0 ms
+     * a step (not 1000.0 µs); 1000 steps in 1.00 s; 1024 KB = 1.0 MB; no
+     * autograd row for char, so no ratio; Python 0.1486 * 1000 = 149. */
+    const char *path = in_dir("bench.txt");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    for (int i = 0; i < 8; i++)
+        fputs("char manual 1000 1000 1024 1\n", f);
+    fclose(f);
+    char command[256];
+    int status;
+    snprintf(command, sizeof command, STAGE_DIR "/backprop-demo --bench %s",
+             path);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_null(strstr(out, "backprop-demo:"), "%s", out);
+    cr_assert_eq(lines(out), 2 + 8, "%s", out);
+    cr_assert_not_null(strstr(out, "| char | manual | 1 × 1000 | 1.0 ms "
+                                   "| 1000 | 1.00 s | 1.0 MB |  | 149 |\n"),
+                       "%s", out);
+}
+
+Test(engine, a_phases_file_without_the_char_models_manual_line,
+     .init = make_dir, .fini = remove_dir)
+{
+    const char *path = in_dir("phases.txt");
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("word autograd 500 30000 1200.0 2000.0 800.0\n"
+          "word manual 5000 0 80.0 160.0 160.0\n"
+          "char autograd 1000 5000 100.0 100.0 100.0\n", f);
+    fclose(f);
+    char args[256], want[256];
+    int status;
+    snprintf(args, sizeof args, "--phases %s", path);
+    char *err = demo_errors(args, &status);
+    cr_assert_eq(status, 1);
+    snprintf(want, sizeof want, "backprop-demo: %s: no line for the char "
+             "model's manual engine\n", path);
+    cr_assert_str_eq(err, want);
+}
+
+Test(engine, backprop_demo_refuses_extra_arguments_and_stops_at_the_first_bad_file,
+     .init = make_dir, .fini = remove_dir)
+{
+    static const char *const extra[] = {
+        "--figures a b c d", "--phases a b", "--bench a b"};
+    int status;
+    for (int i = 0; i < 3; i++) {
+        char *err = demo_errors(extra[i], &status);
+        cr_assert_eq(status, 2, "%s", extra[i]);
+        cr_assert_not_null(strstr(err, "usage: "), "%s", err);
+    }
+    /* Two bad files: only the first is reported, in one line. */
+    char *err = demo_errors("--figures tests/data/no-such-bench.txt "
+                            "tests/data/run.csv "
+                            "tests/data/no-such-phases.txt", &status);
+    cr_assert_eq(status, 1);
+    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-bench.txt: "
+                          "No such file or directory\n");
+}
+
+Test(engine, the_figures_from_a_short_log, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A log of 3 steps, losses 1, 2 and 3: the first 1.000000, the mean
+     * of the last 3 (not "100") 2.0000.  And the figures the book names
+     * around them: bench, python-seconds (two times, the slower day's
+     * the larger), and the analytic gradient, one
+     * forward and one backward pass against 6,368 forward passes, far
+     * more than 10 times faster. */
+    const char *log = in_dir("short.csv");
+    FILE *f = fopen(log, "w");
+    cr_assert_not_null(f);
+    fputs("step,loss,lr\n1,1.0,0.01\n2,2.0,0.01\n3,3.0,0.01\n", f);
+    fclose(f);
+    char command[512];
+    int status;
+    snprintf(command, sizeof command, STAGE_DIR "/backprop-demo --figures "
+             "tests/data/bench.txt %s tests/data/phases.txt", log);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "| loss at step 1 | 1.000000 | "), "%s",
+                       out);
+    cr_assert_not_null(strstr(out, "| mean loss of the last 3 of 3 steps "
+                                   "| 2.0000 | "), "%s", out);
+    cr_assert_not_null(strstr(out, "\n%% bench\n| model | engine | "));
+    /* The Python original's time, and its time on a slower day: the
+     * slower day's is the larger. */
+    const char *py = strstr(out, "\n%% python-seconds\n");
+    double fast, slow;
+    cr_assert_not_null(py);
+    cr_assert_eq(sscanf(py, "\n%%%% python-seconds\n%lf s (and %lf s on a "
+                            "slower day)\n", &fast, &slow), 2, "%s", py);
+    cr_assert_lt(fast, slow);
+    const char *at = strstr(out, "The analytic gradient took ");
+    cr_assert_not_null(at, "%s", out);
+    cr_assert_gt(without_commas(at + strlen("The analytic gradient took ")),
+                 10, "%s", at);
+}
+
+Test(layers, rmsnorm_and_attention_are_chapter_3s_to_the_bit, .init = seed_rng,
+     .fini = values_free)
+{
+    /* The arrays' layers against chapter 3's on Values (which divide as
+     * Python does, a * b^-1), bit for bit, at widths where the ways of
+     * dividing round apart: rmsnorm over 12 (x / 12 and x * 12^-1 differ
+     * for about a third of all x; a power of two, as every model shape
+     * tested elsewhere has, hides it), and attention with d = 2971, one
+     * of the two d <= 4096 where 1 / sqrt(d) is not sqrt(d)^-1. */
+    enum { W = 12 };
+    for (int row = 0; row < 200; row++) {
+        double x[W], out[W], scale;
+        Value *vx[W], *vout[W];
+        for (int i = 0; i < W; i++)
+            vx[i] = value(x[i] = rng_gauss(&rng, 0.0, 1.0));
+        rmsnorm_forward(out, &scale, x, 1, W);
+        rmsnorm(vout, vx, W);
+        for (int i = 0; i < W; i++)
+            cr_assert_eq(out[i], vout[i]->data, "row %d, %d", row, i);
+        values_free();
+    }
+    enum { D = 2971, P = 8 };  /* scores near 1: a last bit shows in exp */
+    static double q[P * D], k[P * D], v[P * D], out[P * D], att[P * P];
+    static Value *vq[D], *vk[P * D], *vv[P * D], *vout[D], *vatt[P];
+    fill(q, P * D, 1.0), fill(k, P * D, 1.0), fill(v, P * D, 1.0);
+    attention_forward(out, att, q, k, v, P, D, 1);
+    for (int i = 0; i < P * D; i++)
+        vk[i] = value(k[i]), vv[i] = value(v[i]);
+    for (int i = 0; i < D; i++)
+        vq[i] = value(q[(P - 1) * D + i]);  /* the last position's query */
+    Config one_head = {2, D, 1, 1, P};
+    attention(&one_head, vout, vq, vk, vv, P, vatt);
+    for (int s = 0; s < P; s++)
+        cr_assert_eq(att[(P - 1) * P + s], vatt[s]->data, "weight %d", s);
+    for (int i = 0; i < D; i++)
+        cr_assert_eq(out[(P - 1) * D + i], vout[i]->data, "%d", i);
+}
