@@ -1719,7 +1719,7 @@ Test(engine, a_phases_file_without_the_char_models_manual_line,
     cr_assert_str_eq(err, want);
 }
 
-Test(engine, backprop_demo_refuses_extra_arguments_and_a_second_bad_file,
+Test(engine, backprop_demo_refuses_extra_arguments_and_names_one_bad_file,
      .init = make_dir, .fini = remove_dir)
 {
     static const char *const extra[] = {
