@@ -1644,12 +1644,8 @@ Test(engine, the_program_trains_with_the_engine_it_is_named,
      * seed 42, the char defaults); the AUTOGRAD engine's differ from
      * them in some bit (rounding, chapter 7), so the test tells the two
      * apart. */
-    char command[600];
-    int status;
-    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 10"
-             " --engine manual --out %s/m.ckpt", dir);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+    run_ok(MICROGPT " train" NAMES " --steps 10 --engine manual --out "
+           "%s/m.ckpt", dir);
     Run *p = load_run("m.ckpt");
     Corpus *c1, *c2;
     char error[RUN_ERROR_ROOM];
@@ -1680,18 +1676,11 @@ Test(engine, a_bench_file_of_eight_lines_and_a_step_of_one_ms,
     /* MAX_BENCH = 8 lines are allowed.  1000 steps/s is 1 / 1000 s = 1.0 ms
      * a step (not 1000.0 µs); 1000 steps in 1.00 s; 1024 KB = 1.0 MB; no
      * autograd row for char, so no ratio; Python 0.1486 * 1000 = 149. */
-    const char *path = in_dir("bench.txt");
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
+    char eight[8 * 40] = "";
     for (int i = 0; i < 8; i++)
-        fputs("char manual 1000 1000 1024 1\n", f);
-    fclose(f);
-    char command[256];
-    int status;
-    snprintf(command, sizeof command, STAGE_DIR "/backprop-demo --bench %s",
-             path);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+        strcat(eight, "char manual 1000 1000 1024 1\n");
+    const char *path = write_in_dir("bench.txt", eight);
+    char *out = run_ok(STAGE_DIR "/backprop-demo --bench %s", path);
     cr_assert_null(strstr(out, "backprop-demo:"), "%s", out);
     cr_assert_eq(lines(out), 2 + 8, "%s", out);
     cr_assert_not_null(strstr(out, "| char | manual | 1 × 1000 | 1.0 ms "
@@ -1702,13 +1691,10 @@ Test(engine, a_bench_file_of_eight_lines_and_a_step_of_one_ms,
 Test(engine, a_phases_file_without_the_char_models_manual_line,
      .init = make_dir, .fini = remove_dir)
 {
-    const char *path = in_dir("phases.txt");
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fputs("word autograd 500 30000 1200.0 2000.0 800.0\n"
-          "word manual 5000 0 80.0 160.0 160.0\n"
-          "char autograd 1000 5000 100.0 100.0 100.0\n", f);
-    fclose(f);
+    const char *path = write_in_dir("phases.txt",
+        "word autograd 500 30000 1200.0 2000.0 800.0\n"
+        "word manual 5000 0 80.0 160.0 160.0\n"
+        "char autograd 1000 5000 100.0 100.0 100.0\n");
     char args[256], want[256];
     int status;
     snprintf(args, sizeof args, "--phases %s", path);
@@ -1748,17 +1734,10 @@ Test(engine, the_figures_from_a_short_log, .init = make_dir,
      * the larger), and the analytic gradient, one
      * forward and one backward pass against 6,368 forward passes, far
      * more than 10 times faster. */
-    const char *log = in_dir("short.csv");
-    FILE *f = fopen(log, "w");
-    cr_assert_not_null(f);
-    fputs("step,loss,lr\n1,1.0,0.01\n2,2.0,0.01\n3,3.0,0.01\n", f);
-    fclose(f);
-    char command[512];
-    int status;
-    snprintf(command, sizeof command, STAGE_DIR "/backprop-demo --figures "
-             "tests/data/bench.txt %s tests/data/phases.txt", log);
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+    const char *log = write_in_dir("short.csv", "step,loss,lr\n1,1.0,0.01\n"
+                                   "2,2.0,0.01\n3,3.0,0.01\n");
+    char *out = run_ok(STAGE_DIR "/backprop-demo --figures "
+                       "tests/data/bench.txt %s tests/data/phases.txt", log);
     cr_assert_not_null(strstr(out, "| loss at step 1 | 1.000000 | "), "%s",
                        out);
     cr_assert_not_null(strstr(out, "| mean loss of the last 3 of 3 steps "

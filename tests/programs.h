@@ -5,6 +5,7 @@
 #ifndef TESTS_PROGRAMS_H
 #define TESTS_PROGRAMS_H
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +42,18 @@ static inline const char *in_dir(const char *name)
 
 /* What a command printed (stdout and stderr together, the first 64 KB)
  * and its exit status; the text is good until the next call. */
+/* Writes text to the file name in the test's directory, replacing it;
+   returns its path, as in_dir does. */
+static inline const char *write_in_dir(const char *name, const char *text)
+{
+    const char *path = in_dir(name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "%s", path);
+    fputs(text, f);
+    cr_assert_eq(fclose(f), 0, "%s", path);
+    return path;
+}
+
 static inline char *run(const char *command, int *status)
 {
     static char out[1 << 16];
@@ -51,6 +64,22 @@ static inline char *run(const char *command, int *status)
     out[n] = '\0';
     int s = pclose(p);
     *status = WIFEXITED(s) ? WEXITSTATUS(s) : -1;
+    return out;
+}
+
+/* Runs the command that fmt and what follows make, as printf would, and
+ * fails the test unless it exits 0; returns what it printed, as run. */
+__attribute__((format(printf, 1, 2)))
+static inline char *run_ok(const char *fmt, ...)
+{
+    char command[1024];  /* run adds to it in 2048 */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(command, sizeof command, fmt, ap);
+    va_end(ap);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s: %s", command, out);
     return out;
 }
 
