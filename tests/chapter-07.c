@@ -1398,6 +1398,18 @@ static char *demo_errors(const char *args, int *status)
     return err;
 }
 
+/* Fails the test unless backprop-demo, given args, refuses the file
+ * with exit status 1 and the one line "backprop-demo: file: says". */
+static void expect_refusal(const char *args, const char *file,
+                           const char *says)
+{
+    int status;
+    char *err = demo_errors(args, &status), want[512];
+    cr_assert_eq(status, 1, "backprop-demo %s: %s", args, err);
+    snprintf(want, sizeof want, "backprop-demo: %s: %s\n", file, says);
+    cr_assert_str_eq(err, want, "backprop-demo %s", args);
+}
+
 Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
      .init = make_dir, .fini = remove_dir)
 {
@@ -1434,33 +1446,21 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
          "time that cannot be"},
         {"word manual 500 0 1.0 2.0 3.0\n", "no line for the char model's "
          "autograd engine"}};
-    int status;
-    char args[512], want[512];
-    char *err = demo_errors("--phases tests/data/no-such-phases.txt",
-                            &status);
-    cr_assert_eq(status, 1);
-    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-phases.txt: "
-                          "No such file or directory\n");
-    err = demo_errors("--figures tests/data/bench.txt tests/data/run.csv "
-                      "tests/data/no-such-phases.txt", &status);
-    cr_assert_eq(status, 1);
-    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-phases.txt: "
-                          "No such file or directory\n");
-    const char *path = in_dir("phases.txt");
+    const char *missing = "tests/data/no-such-phases.txt";
+    expect_refusal("--phases tests/data/no-such-phases.txt", missing,
+                   "No such file or directory");
+    expect_refusal("--figures tests/data/bench.txt tests/data/run.csv "
+                   "tests/data/no-such-phases.txt", missing,
+                   "No such file or directory");
+    char args[512], text[512];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         for (int figures = 0; figures < 2; figures++) {
-            FILE *f = fopen(path, "w");
-            cr_assert_not_null(f);
-            fprintf(f, "%s%s", head, bad[i].line);
-            fclose(f);
+            snprintf(text, sizeof text, "%s%s", head, bad[i].line);
+            const char *path = write_in_dir("phases.txt", text);
             snprintf(args, sizeof args, "%s%s", figures ? "--figures "
                      "tests/data/bench.txt tests/data/run.csv " :
                      "--phases ", path);
-            err = demo_errors(args, &status);
-            cr_assert_eq(status, 1, "file %zu", i);
-            snprintf(want, sizeof want, "backprop-demo: %s: %s\n", path,
-                     bad[i].says);
-            cr_assert_str_eq(err, want, "file %zu", i);
+            expect_refusal(args, path, bad[i].says);
         }
 }
 
@@ -1478,50 +1478,30 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
         "13000 3\n", "word manual 5000 2500 -1 3\n", "word manual 5000 "
         "2500 13000 0\n", "word manual 5000 nan 13000 3\n",
         "word manual 5000 inf 13000 3\n", "word manual 5000 2500 inf 3\n"};
-    const char *path = in_dir("bench.txt");
-    char args[512], want[512];
-    int status;
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f);
-    fclose(f);
+    char args[512], text[512];
+    const char *path = write_in_dir("bench.txt", "");
     snprintf(args, sizeof args, "--bench %s", path);
-    char *err = demo_errors(args, &status);
-    cr_assert_eq(status, 1);
-    snprintf(want, sizeof want, "backprop-demo: %s: no benchmark "
-             "results\n", path);
-    cr_assert_str_eq(err, want);
-    err = demo_errors("--bench tests/data/no-such-bench.txt", &status);
-    cr_assert_eq(status, 1);
-    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-bench.txt: "
-                          "No such file or directory\n");
+    expect_refusal(args, path, "no benchmark results");
+    expect_refusal("--bench tests/data/no-such-bench.txt",
+                   "tests/data/no-such-bench.txt",
+                   "No such file or directory");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         for (int figures = 0; figures < 2; figures++) {
-            f = fopen(path, "w");
-            cr_assert_not_null(f);
-            fprintf(f, "%s%s", head, bad[i]);
-            fclose(f);
+            snprintf(text, sizeof text, "%s%s", head, bad[i]);
+            write_in_dir("bench.txt", text);
             snprintf(args, sizeof args, "%s %s%s", figures ? "--figures" :
                      "--bench", path, figures ? " tests/data/run.csv "
                      "tests/data/phases.txt" : "");
-            err = demo_errors(args, &status);
-            cr_assert_eq(status, 1, "file %zu", i);
-            snprintf(want, sizeof want, "backprop-demo: %s: line 2 is not "
-                     "a model, an engine, steps, steps/s, kilobytes and "
-                     "runs\n", path);
-            cr_assert_str_eq(err, want, "file %zu", i);
+            expect_refusal(args, path, "line 2 is not a model, an engine, "
+                           "steps, steps/s, kilobytes and runs");
         }
     /* Nine good lines are one more than the table holds. */
-    f = fopen(path, "w");
-    cr_assert_not_null(f);
+    text[0] = '\0';
     for (int i = 0; i < 9; i++)
-        fputs(head, f);
-    fclose(f);
+        strcat(text, head);
+    write_in_dir("bench.txt", text);
     snprintf(args, sizeof args, "--bench %s", path);
-    err = demo_errors(args, &status);
-    cr_assert_eq(status, 1);
-    snprintf(want, sizeof want, "backprop-demo: %s: more than 8 lines\n",
-             path);
-    cr_assert_str_eq(err, want);
+    expect_refusal(args, path, "more than 8 lines");
 }
 
 Test(layers, every_backward_pass_adds_into_its_gradients, .init = seed_rng)
@@ -1695,14 +1675,9 @@ Test(engine, a_phases_file_without_the_char_models_manual_line,
         "word autograd 500 30000 1200.0 2000.0 800.0\n"
         "word manual 5000 0 80.0 160.0 160.0\n"
         "char autograd 1000 5000 100.0 100.0 100.0\n");
-    char args[256], want[256];
-    int status;
+    char args[256];
     snprintf(args, sizeof args, "--phases %s", path);
-    char *err = demo_errors(args, &status);
-    cr_assert_eq(status, 1);
-    snprintf(want, sizeof want, "backprop-demo: %s: no line for the char "
-             "model's manual engine\n", path);
-    cr_assert_str_eq(err, want);
+    expect_refusal(args, path, "no line for the char model's manual engine");
 }
 
 Test(engine, backprop_demo_refuses_extra_arguments_and_names_one_bad_file,
@@ -1717,12 +1692,10 @@ Test(engine, backprop_demo_refuses_extra_arguments_and_names_one_bad_file,
         cr_assert_not_null(strstr(err, "usage: "), "%s", err);
     }
     /* Two bad files: only the first is reported, in one line. */
-    char *err = demo_errors("--figures tests/data/no-such-bench.txt "
-                            "tests/data/run.csv "
-                            "tests/data/no-such-phases.txt", &status);
-    cr_assert_eq(status, 1);
-    cr_assert_str_eq(err, "backprop-demo: tests/data/no-such-bench.txt: "
-                          "No such file or directory\n");
+    expect_refusal("--figures tests/data/no-such-bench.txt "
+                   "tests/data/run.csv tests/data/no-such-phases.txt",
+                   "tests/data/no-such-bench.txt",
+                   "No such file or directory");
 }
 
 Test(engine, the_figures_from_a_short_log, .init = make_dir,
