@@ -484,12 +484,12 @@ static const char LOG_HEADER[] = "step,loss,lr\n";
 
 enum { CUT_SHORT = -1, GAPPED = -2 };
 
-/* The step on the last line of a log read past its header, and in *lr
-   its learning rate: 0 if there is no line, CUT_SHORT if a line was cut
-   short (by a failed write), GAPPED if the steps do not follow one
-   another as one run's do (from 1, or from where a resumed run began a
-   log). */
-static int last_logged_step(FILE *f, double *lr)
+/* The step on the last line of a log read past its header, in *lr
+   its learning rate and in *first the step on its first line: 0 if
+   there is no line, CUT_SHORT if a line was cut short (by a failed
+   write), GAPPED if the steps do not follow one another as one run's do
+   (from 1, or from where a resumed run began a log). */
+static int last_logged_step(FILE *f, double *lr, int *first)
 {
     char line[128];
     int step = 0, next;
@@ -499,6 +499,8 @@ static int last_logged_step(FILE *f, double *lr)
             return CUT_SHORT;
         if (step ? next != step + 1 : next < 1)
             return GAPPED;
+        if (!step)
+            *first = next;
         step = next;
     }
     return step;
@@ -520,12 +522,16 @@ static int log_is_ours(FILE *f, const char *path, const Run *resumed,
         return 1;
     const Adam *a = resumed->adam;
     double lr = 0;
-    int last = last_logged_step(f, &lr), at = a->step;
-    char why[100] = "";
+    int first = 0, last = last_logged_step(f, &lr, &first), at = a->step;
+    char why[120] = "";
     if (last == CUT_SHORT)
         strcpy(why, "has a line cut short");
     else if (last == GAPPED)
         strcpy(why, "skips or repeats a step");
+    else if (last > at && first <= at)  /* went on past the last save */
+        snprintf(why, sizeof why, "ends at step %d, but the run resumed "
+                 "is at step %d (its first %d lines end there)", last, at,
+                 at - first + 2);
     else if (last != at)
         snprintf(why, sizeof why, "ends at step %d, but the run resumed "
                  "is at step %d", last, at);

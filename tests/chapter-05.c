@@ -1440,10 +1440,23 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
      * that ends at another step, not one whose last line was cut short
      * (here, by a byte), not one without its step 5, not the log of a
      * run of 50 steps stopped at 20 (whose rates are 0.01 (1 - s/50),
-     * not 0.01 (1 - s/40)); and each is kept as it was. */
+     * not 0.01 (1 - s/40)); and each is kept as it was.  A log that went
+     * on to step 30 is told which of its lines to keep (the header and
+     * steps 1 to 20), unless it began after step 20. */
     train_names("--steps 40 --stop-at 20 --out %s/a.ckpt --log %s/a.csv");
+    train_names("--steps 40 --stop-at 30 --out %s/b.ckpt --log "
+                "%s/thirty.csv");
+    char command[600];
+    int status;
+    snprintf(command, sizeof command, "cp %s/a.ckpt %s/c.ckpt && "
+             MICROGPT " train --data tests/data/names.txt --resume "
+             "%s/c.ckpt --stop-at 30 --log %s/late.csv", dir, dir, dir,
+             dir);
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
     size_t size, ten = 0;
     unsigned char *b = slurp(in_dir("a.csv"), &size);
+    size_t a_size = size;
     for (int rows = 0; rows < 11; ten++) /* the header and 10 steps */
         rows += b[ten] == '\n';
     spit(in_dir("ten.csv"), b, ten);
@@ -1477,20 +1490,39 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
         {"zero.csv", "zero.csv skips or repeats a step; not adding to it"},
         {"other.csv", "other.csv was logged on another learning-rate "
                       "schedule; not adding to it"},
+        {"thirty.csv", "thirty.csv ends at step 30, but the run resumed is "
+                       "at step 20 (its first 21 lines end there); not "
+                       "adding to it"},
+        {"late.csv", "late.csv ends at step 30, but the run resumed is at "
+                     "step 20; not adding to it"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
-        char command[600];
-        int status;
         unsigned char *before = slurp(in_dir(cases[i].log), &size);
         snprintf(command, sizeof command, MICROGPT " train --data tests/"
                  "data/names.txt --resume %s/a.ckpt --log %s/%s", dir, dir,
                  cases[i].log);
-        char *out = run(command, &status);
+        out = run(command, &status);
         cr_assert_eq(status, 1, "%s: status %d", cases[i].log, status);
         cr_assert_not_null(strstr(out, cases[i].says), "%s", out);
         cr_assert_eq(lines(out), 1, "%s", out);
         assert_kept(in_dir(cases[i].log), before, size);
     }
+    /* Its first 21 lines are the same run's log to step 20, which the
+     * run resumed goes on with. */
+    size_t kept = 0;
+    unsigned char *t = slurp(in_dir("thirty.csv"), &size);
+    for (int rows = 0; rows < 21; kept++)
+        rows += t[kept] == '\n';
+    cr_assert(kept == a_size && memcmp(t, b, kept) == 0);
+    spit(in_dir("thirty.csv"), t, kept);
+    snprintf(command, sizeof command, MICROGPT " train --data tests/data/"
+             "names.txt --resume %s/a.ckpt --out %s/d.ckpt --log "
+             "%s/thirty.csv", dir, dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "trained steps 21 to 40 of 40"), "%s",
+                       out);
+    free(t);
     free(b);
 }
 
