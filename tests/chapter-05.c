@@ -820,6 +820,36 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
     free(b);
 }
 
+Test(program, a_vocabulary_too_large_for_a_model_is_refused,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A million distinct words (five letters each, 100 to a line), and
+     * the end-of-document token, make 1,000,001 tokens: one more than
+     * chapter 3's config_check allows.  Nothing is written. */
+    enum { WORDS = 1000000, PER_LINE = 100 };
+    unsigned char *text = malloc((size_t)WORDS * 6), *at = text;
+    for (int i = 0; i < WORDS; i++) {
+        for (int k = 0, n = i; k < 5; k++, n /= 26)
+            *at++ = (unsigned char)('a' + n % 26);
+        *at++ = (i + 1) % PER_LINE ? ' ' : '\n';
+    }
+    spit(in_dir("huge.txt"), text, (size_t)(at - text));
+    free(text);
+    char command[400];
+    snprintf(command, sizeof command, MICROGPT " train --data %s/huge.txt "
+             "--out %s/h.ckpt --log %s/h.csv", dir, dir, dir);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 1, "status %d: %s", status, out);
+    cr_assert_not_null(strstr(out, "microgpt train: 1000000 distinct words "
+                                   "make a model too large: vocab_size "
+                                   "must be between 2 and 1000000\n"),
+                       "%s", out);
+    cr_assert_eq(lines(out), 1, "%s", out);
+    cr_assert_neq(access(in_dir("h.ckpt"), F_OK), 0);
+    cr_assert_neq(access(in_dir("h.csv"), F_OK), 0);
+}
+
 Test(program, a_write_protected_file_is_kept, .init = make_dir,
      .fini = remove_dir)
 {
