@@ -40,10 +40,8 @@ static inline const char *in_dir(const char *name)
     return p;
 }
 
-/* What a command printed (stdout and stderr together, the first 64 KB)
- * and its exit status; the text is good until the next call. */
 /* Writes text to the file name in the test's directory, replacing it;
-   returns its path, as in_dir does. */
+ * returns its path, as in_dir does. */
 static inline const char *write_in_dir(const char *name, const char *text)
 {
     const char *path = in_dir(name);
@@ -54,6 +52,8 @@ static inline const char *write_in_dir(const char *name, const char *text)
     return path;
 }
 
+/* What a command printed (stdout and stderr together, the first 64 KB)
+ * and its exit status; the text is good until the next call. */
 static inline char *run(const char *command, int *status)
 {
     static char out[1 << 16];
