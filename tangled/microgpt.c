@@ -755,10 +755,22 @@ static int finish(const Settings *s, Run *r, const Log *log, int diverged,
         strcpy(error, log_error);
     return saved && logged;
 }
+/* corpus_load, whose message for a default corpus that is not there
+   says where it was looked for; room is error's size. */
+static Corpus *load_data(const char *path, char *error, size_t room)
+{
+    Corpus *c = corpus_load(path, error);
+    if (!c && path == DEFAULT_DATA && access(path, F_OK) != 0) {
+        size_t used = strlen(error);
+        snprintf(error + used, room - used, " (the default corpus, looked "
+                 "for from the current directory; give one with --data)");
+    }
+    return c;
+}
 static int train_run(const Settings *s)
 {
     char error[TRAIN_ERROR_ROOM];
-    Corpus *c = corpus_load(s->data, error);
+    Corpus *c = load_data(s->data, error, sizeof error);
     TokenKind kind = strcmp(s->tokenizer, "char") == 0 ? BY_CHAR : BY_WORD;
     Config shape = {0, s->n_embd, s->n_head, s->n_layer, s->block_size};
     Run *r = !c ? NULL : s->resume ? resume_run(s, c, error)
@@ -966,7 +978,7 @@ static int eval_command(int argc, char **argv)
         return status;
     char error[CHECKPOINT_ERROR_ROOM];
     Run *r = checkpoint_load(s->model, error);
-    Corpus *c = r ? corpus_load(data, error) : NULL;
+    Corpus *c = r ? load_data(data, error, sizeof error) : NULL;
     if (!c || !trained_on(r, s->model, c, data, error)) {
         print_error("eval", error);
         corpus_free(c);

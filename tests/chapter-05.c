@@ -850,6 +850,33 @@ Test(program, a_vocabulary_too_large_for_a_model_is_refused,
     cr_assert_neq(access(in_dir("h.csv"), F_OK), 0);
 }
 
+Test(program, the_default_corpus_is_looked_for_from_here,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* Run from a directory without data/sentences.txt, train without
+     * --data says which corpus it wanted and how to name another; the
+     * same path given with --data is the user's own, and gets the plain
+     * message. */
+    char top[400], command[1000];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    const char *given[] = {"", " --data data/sentences.txt"};
+    const char *says[] = {" (the default corpus, looked for from the "
+                          "current directory; give one with --data)\n",
+                          "\n"};
+    for (int i = 0; i < 2; i++) {
+        snprintf(command, sizeof command, "cd %s && %s/" MICROGPT " train "
+                 "--out m.ckpt%s", dir, top, given[i]);
+        int status;
+        char *out = run(command, &status);
+        cr_assert_eq(status, 1, "%s", out);
+        char want[300];
+        snprintf(want, sizeof want, "microgpt train: data/sentences.txt: "
+                 "No such file or directory%s", says[i]);
+        cr_assert_str_eq(out, want);
+        cr_assert_neq(access(in_dir("m.ckpt"), F_OK), 0);
+    }
+}
+
 Test(program, a_write_protected_file_is_kept, .init = make_dir,
      .fini = remove_dir)
 {

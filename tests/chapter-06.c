@@ -2,13 +2,14 @@
  * choices, temperature, the sampling loop, judging samples, and the
  * microgpt sample and eval commands.  Tests run from the top of the
  * project. */
-#define _XOPEN_SOURCE 700 /* popen, mkdtemp */
+#define _XOPEN_SOURCE 700 /* popen, mkdtemp, getcwd */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "checkpoint.h"
 #include "sample.h"
@@ -413,6 +414,18 @@ Test(program, eval_judges_only_against_the_models_corpus,
     out = run(command, &status);
     cr_assert_eq(status, 0, "%s", out);
     cr_assert_not_null(strstr(out, "5 samples at temperature 0.5:\n"));
+    /* Run from elsewhere, the default corpus is not there, and eval
+     * says where it looked. */
+    char top[400], away[600];
+    cr_assert_not_null(getcwd(top, sizeof top));
+    snprintf(away, sizeof away, "cd %s && %s/" MICROGPT " eval --model "
+             "few.ckpt --count 5", dir, top);
+    out = run(away, &status);
+    cr_assert_eq(status, 1, "%s", out);
+    cr_assert_str_eq(out, "microgpt eval: data/sentences.txt: No such file "
+                          "or directory (the default corpus, looked for "
+                          "from the current directory; give one with "
+                          "--data)\n");
 }
 
 Test(program, a_sample_of_long_words_is_written_whole, .init = make_dir,
