@@ -59,7 +59,10 @@ end
 -- one page do not both have a "node1".
 local function draw(text, path, name)
   if text:match("^digraph") then
-    if path then return pandoc.pipe("dot", {"-Tpdf", "-o", path}, text) end
+    if path then  -- on the page: labels of the body text's size, packed
+      return pandoc.pipe("dot", {"-Tpdf", "-Nfontsize=10", "-Nmargin=0.04",
+                                 "-Granksep=0.3", "-o", path}, text)
+    end
     return pandoc.pipe("dot", {"-Tsvg", "-Gid=" .. name:gsub("-", "_")},
                        text)
   end

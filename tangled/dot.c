@@ -36,7 +36,7 @@ void value_dot(FILE *out, Value *root, Value **nodes,
                  "  edge [fontname=\"Helvetica\", fontsize=10];\n");
     for (size_t i = 0; i < n; i++) {
         const char *name = name_of(topo[i], nodes, names, n_names);
-        fprintf(out, "  n%zu [label=\"{%s%sdata %g | grad %g}\"];\n", i,
+        fprintf(out, "  n%zu [label=\"%s%sdata %g | grad %g\"];\n", i,
                 name ? name : "", name ? " | " : "", topo[i]->data,
                 topo[i]->grad);
     }
