@@ -310,7 +310,7 @@ static const char TRAIN_HELP[] =
 "Ctrl-C stops after the current step and saves.  Exit status: 0 done,\n"
 "1 a file could not be read or written or the run failed (its loss\n"
 "diverged, or its model would be too large), 2 a bad option, 130\n"
-"stopped.\n";
+"stopped by Ctrl-C.\n";
 static const char *const RUN_SETTINGS[] = {
     "--tokenizer", "--steps", "--lr", "--seed", "--n-layer", "--n-embd",
     "--n-head", "--block-size"};
