@@ -73,13 +73,39 @@ local function draw(text, path, name)
   return pandoc.pipe("gnuplot", {}, terminal .. text)
 end
 
+-- gnuplot writes each point of a scatter as a <use> of its marker, some
+-- hundred bytes a point: five thousand of them, the loss curve's, would
+-- make half a chapter's page.  The points of the filled circle (point
+-- type 7, gnuplot's "gpPt6": a disc of radius 1 outlined 0.222 wide, then
+-- scaled) in the first scale and colour found become one path of
+-- zero-length strokes with round caps: the same discs, in a sixth of the
+-- bytes.
+local function pack_points(svg)
+  local use = "\t<use xlink:href='#gpPt6' transform='translate%(([%d.]+)," ..
+              "([%d.]+)%) scale%(([%d.]+)%)' color='([^']+)'/>\n"
+  local moves, style = {}, nil
+  svg = svg:gsub(use, function(x, y, scale, color)
+    if style and style.scale .. style.color ~= scale .. color then
+      return nil  -- another kind of point: left as it is
+    end
+    style = style or { scale = scale, color = color }
+    moves[#moves + 1] = "M" .. x .. "," .. y .. "h0"
+    return #moves == 1 and "<!-- points -->" or ""
+  end)
+  if not style then return svg end
+  local path = string.format("\t<path d='%s' stroke='%s' stroke-width=" ..
+    "'%.3f' stroke-linecap='round' fill='none'/>\n", table.concat(moves),
+    style.color, (2 + 0.222) * tonumber(style.scale))
+  return (svg:gsub("<!%-%- points %-%->", function() return path end, 1))
+end
+
 local function graph(name, text, caption)
   if FORMAT:match("latex") then
     local path = out_dir .. "/" .. name .. ".pdf"
     draw(text, path)
     return { pandoc.Para { pandoc.Image(caption, path, "fig:") } }
   end
-  local svg = draw(text, nil, name)
+  local svg = pack_points(draw(text, nil, name))
   svg = svg:gsub("^.-<svg", "<svg")
   return {
     pandoc.RawBlock("html", '<figure class="graph" id="fig-' .. name ..
