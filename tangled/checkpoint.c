@@ -492,7 +492,7 @@ static int read_token(In *in, char **at)
     if (in->short_read || len < 1 || len > in->left)
         return 0;
     for (uint32_t k = 0; k < len; k++)
-        if (in->p[k] < 0x20 || in->p[k] == 0x7f)
+        if ((in->p[k] < 0x20 && in->p[k] != '\t') || in->p[k] == 0x7f)
             return 0;
     get(in, *at, len);
     (*at)[len] = '\0';

@@ -62,7 +62,7 @@ static const char *line_problem(const unsigned char *line, size_t len)
     for (size_t i = 0; i < len;) {
         if (line[i] == '\0')
             return "NUL byte (is this a binary file?)";
-        if (line[i] < 0x20 && line[i] != '\t')
+        if ((line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f)
             return "control character (is this a binary file?)";
         int n = utf8_length(line + i);
         if (n == 0 || i + n > len)

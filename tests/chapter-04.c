@@ -229,6 +229,18 @@ Test(corpus, only_the_first_three_bytes_are_a_mark)
     corpus_free(c);
 }
 
+Test(corpus, a_tab_is_text_and_delete_a_control_character)
+{
+    /* Inside a line a tab is kept; delete (0x7f), ASCII's last control
+     * character, is refused as the ones below the space are. */
+    Corpus *c = load_bytes("a\tb\n", 4);
+    cr_assert_not_null(c);
+    cr_assert_str_eq(c->docs[0], "a\tb");
+    corpus_free(c);
+    cr_assert(!loads("a\x7f" "b\n", 4));
+    cr_assert(loads("a~b\n", 4));  /* 0x7e, the byte before, is text */
+}
+
 Test(corpus, utf8_is_checked_to_the_letter)
 {
     cr_assert(loads("\xc3\xa9\n", 3));             /* é */

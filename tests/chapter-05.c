@@ -877,6 +877,33 @@ Test(program, the_default_corpus_is_looked_for_from_here,
     }
 }
 
+Test(program, a_tab_in_a_document_comes_back_from_the_checkpoint,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* By character, a tab inside a line is a token like the letters (the
+     * corpus loader keeps it): the vocabulary of "ab<tab>c" and "abc" is
+     * tab, a, b, c in byte order, BOS 4.  The checkpoint must give it
+     * back, and a run saved halfway must go on. */
+    const char *data = write_in_dir("tab.txt", "ab\tc\nabc\n");
+    char command[600];
+    snprintf(command, sizeof command, MICROGPT " train --tokenizer char "
+             "--data %s --steps 4 --stop-at 2 --out %s/t.ckpt", data, dir);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char error[CHECKPOINT_ERROR_ROOM];
+    Run *r = checkpoint_load(in_dir("t.ckpt"), error);
+    cr_assert_not_null(r, "%s", error);
+    cr_assert_eq(r->tokenizer->bos, 4);
+    cr_assert_str_eq(r->tokenizer->tokens[0], "\t");
+    run_free(r);
+    snprintf(command, sizeof command, MICROGPT " train --data %s --resume "
+             "%s/t.ckpt", data, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_not_null(strstr(out, "trained steps 3 to 4 of 4"), "%s", out);
+}
+
 Test(program, a_write_protected_file_is_kept, .init = make_dir,
      .fini = remove_dir)
 {
