@@ -439,11 +439,21 @@ static const char *check_settings(Settings *s, const Option *opts, int n)
 static int trained_on(const Run *r, const char *model, const Corpus *c,
                       const char *data, char *error)
 {
-    if (r->corpus == corpus_fingerprint(c))
-        return 1;
-    snprintf(error, CHECKPOINT_ERROR_ROOM, "%s was trained on other "
-             "documents than those of %s", model, data);
-    return 0;
+    if (r->corpus != corpus_fingerprint(c)) {
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s was trained on other "
+                 "documents than those of %s", model, data);
+        return 0;
+    }
+    int ids[RUN_MAX_TOKENS];
+    char why[TOKENIZER_ERROR_ROOM];
+    for (int d = 0; d < c->n; d++)
+        if (tokenizer_encode(r->tokenizer, c->docs[d], ids, RUN_MAX_TOKENS,
+                             why) < 0) {
+            snprintf(error, CHECKPOINT_ERROR_ROOM, "%s cannot spell the "
+                     "documents of %s: %s", model, data, why);
+            return 0;
+        }
+    return 1;
 }
 
 static int unfinished(const Run *r, const char *path, char *error)

@@ -904,6 +904,62 @@ Test(program, a_tab_in_a_document_comes_back_from_the_checkpoint,
     cr_assert_not_null(strstr(out, "trained steps 3 to 4 of 4"), "%s", out);
 }
 
+Test(program, a_vocabulary_that_cannot_spell_the_documents_is_refused,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* Two checkpoints of the names made over by hand and resealed, each
+     * of which loads: one whose first token, "a", is now "A" (the tokens
+     * still distinct and in order), and one that says it reads by word
+     * (byte 40), whose one-letter words spell no name.  The documents'
+     * fingerprint is right, but a step would find a document it cannot
+     * encode; resumed, or (from chapter 6, which adds eval) judged
+     * against the names, each is refused with one line, and kept. */
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, CHARS, 100);
+    train(r, c, 2);
+    char error[CHECKPOINT_ERROR_ROOM];
+    cr_assert(checkpoint_save(r, in_dir("good.ckpt"), error), "%s", error);
+    run_free(r);
+    corpus_free(c);
+    size_t size;
+    unsigned char *b = slurp(in_dir("good.ckpt"), &size);
+    cr_assert_eq(b[100 + 2512 + 4], 'a');
+    b[100 + 2512 + 4] = 'A';
+    reseal(b, size);
+    spit(in_dir("A.ckpt"), b, size);
+    b[100 + 2512 + 4] = 'a';
+    put32(b, 40, 0);
+    reseal(b, size);
+    spit(in_dir("words.ckpt"), b, size);
+    free(b);
+    static const struct {
+        const char *ckpt, *says;
+    } cases[] = {
+        {"A.ckpt", "A.ckpt cannot spell the documents of tests/data/"
+                   "names.txt: \"a\" is not in the vocabulary\n"},
+        {"words.ckpt", "words.ckpt cannot spell the documents of tests/"
+                       "data/names.txt: \""},
+    };
+    const char *commands[] = {"train --data tests/data/names.txt --resume",
+                              "eval --data tests/data/names.txt --model"};
+    for (int i = 0; i < 2; i++)
+        for (int k = 0; k < (MICROGPT_STAGE < 6 ? 1 : 2); k++) {
+            Run *loads = checkpoint_load(in_dir(cases[i].ckpt), error);
+            cr_assert_not_null(loads, "%s: %s", cases[i].ckpt, error);
+            run_free(loads);
+            unsigned char *before = slurp(in_dir(cases[i].ckpt), &size);
+            char command[600];
+            snprintf(command, sizeof command, MICROGPT " %s %s/%s",
+                     commands[k], dir, cases[i].ckpt);
+            int status;
+            char *out = run(command, &status);
+            cr_assert_eq(status, 1, "%s: %s", command, out);
+            cr_assert_not_null(strstr(out, cases[i].says), "%s", out);
+            cr_assert_eq(lines(out), 1, "%s", out);
+            assert_kept(in_dir(cases[i].ckpt), before, size);
+        }
+}
+
 Test(program, a_write_protected_file_is_kept, .init = make_dir,
      .fini = remove_dir)
 {
