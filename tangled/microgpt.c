@@ -492,21 +492,43 @@ static int stop_at_fits(const Settings *s, const Run *r, char *error)
 }
 static const char LOG_HEADER[] = "step,loss,lr\n";
 
-enum { CUT_SHORT = -1, GAPPED = -2 };
+enum { CUT_SHORT = -1, GAPPED = -2, GARBLED = -3 };
+
+/* The step of a log's line "step,loss,lr\n", from 0 to MAX_STEPS, with
+   its rate in *lr; or -1 if the line is not of that form, with two
+   finite numbers after the step. */
+static int logged_step(const char *line, double *lr)
+{
+    char *end;
+    errno = 0;
+    long step = strtol(line, &end, 10);
+    if (errno || end == line || *end != ',' || step < 0
+        || step > MAX_STEPS)
+        return -1;
+    const char *loss_at = end + 1;
+    double loss = strtod(loss_at, &end);
+    if (end == loss_at || *end != ',' || !isfinite(loss))
+        return -1;
+    const char *lr_at = end + 1;
+    *lr = strtod(lr_at, &end);
+    return end != lr_at && *end == '\n' && isfinite(*lr) ? (int)step : -1;
+}
 
 /* The step on the last line of a log read past its header, in *lr
    its learning rate and in *first the step on its first line: 0 if
-   there is no line, CUT_SHORT if a line was cut short (by a failed
-   write), GAPPED if the steps do not follow one another as one run's do
-   (from 1, or from where a resumed run began a log). */
+   there is no line, CUT_SHORT if the last line was cut short (by a
+   failed write), GARBLED if a line is not a step's, GAPPED if the steps
+   do not follow one another as one run's do (from 1, or from where a
+   resumed run began a log). */
 static int last_logged_step(FILE *f, double *lr, int *first)
 {
     char line[128];
     int step = 0, next;
     while (fgets(line, sizeof line, f)) {
-        if (sscanf(line, "%d,%*[^,],%lf", &next, lr) != 2
-            || !strchr(line, '\n'))
-            return CUT_SHORT;
+        if (!strchr(line, '\n'))
+            return feof(f) ? CUT_SHORT : GARBLED;  /* or too long */
+        if ((next = logged_step(line, lr)) < 0)
+            return GARBLED;
         if (step ? next != step + 1 : next < 1)
             return GAPPED;
         if (!step)
@@ -536,6 +558,8 @@ static int log_is_ours(FILE *f, const char *path, const Run *resumed,
     char why[120] = "";
     if (last == CUT_SHORT)
         strcpy(why, "has a line cut short");
+    else if (last == GARBLED)
+        strcpy(why, "has a line that is not step,loss,lr");
     else if (last == GAPPED)
         strcpy(why, "skips or repeats a step");
     else if (last > at && first <= at)  /* went on past the last save */

@@ -1619,6 +1619,15 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
     train_names("--steps 50 --stop-at 20 --out %s/other.ckpt --log "
                 "%s/other.csv");
     spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
+    /* Lines that are not a step's: a loss that is not a number, and
+     * steps past any run's (and past an int's range). */
+    FILE *junk = fopen(in_dir("junk.csv"), "wb");
+    fwrite(b, 1, five, junk);
+    fputs("5,hello,0.01\n", junk);
+    fwrite(b + six + 1, 1, size - six - 1, junk);
+    fclose(junk);
+    write_in_dir("huge.csv", "step,loss,lr\n2147483647,3.3,0.01\n"
+                             "2147483648,3.3,0.01\n");
     static const struct {
         const char *log, *says;
     } cases[] = {
@@ -1635,6 +1644,10 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
                        "adding to it"},
         {"late.csv", "late.csv ends at step 30, but the run resumed is at "
                      "step 20; not adding to it"},
+        {"junk.csv", "junk.csv has a line that is not step,loss,lr; not "
+                     "adding to it"},
+        {"huge.csv", "huge.csv has a line that is not step,loss,lr; not "
+                     "adding to it"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         unsigned char *before = slurp(in_dir(cases[i].log), &size);
