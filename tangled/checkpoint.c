@@ -491,11 +491,10 @@ static int read_token(In *in, char **at)
     uint32_t len = get_u32(in);
     if (in->short_read || len < 1 || len > in->left)
         return 0;
-    for (uint32_t k = 0; k < len; k++)
-        if ((in->p[k] < 0x20 && in->p[k] != '\t') || in->p[k] == 0x7f)
-            return 0;
     get(in, *at, len);
     (*at)[len] = '\0';
+    if (corpus_line_problem((unsigned char *)*at, len))
+        return 0;
     *at += len + 1;
     return 1;
 }

@@ -54,8 +54,7 @@ static int utf8_length(const unsigned char *s)
     return n;
 }
 
-/* NULL if line (len bytes, not ended by 0) is acceptable, else why not. */
-static const char *line_problem(const unsigned char *line, size_t len)
+const char *corpus_line_problem(const unsigned char *line, size_t len)
 {
     if (len > CORPUS_MAX_LINE)
         return "line longer than 1000 bytes";
@@ -116,7 +115,8 @@ Corpus *corpus_load(const char *path, char *error)
         char *last = eol;  /* a CR just before the LF is the line's end */
         if (last > p && last[-1] == '\r')
             last--;
-        const char *why = line_problem((unsigned char *)p, last - p);
+        const char *why = corpus_line_problem((unsigned char *)p,
+                                              last - p);
         if (why)
             return fail(c, error, path, line, why);
         while (last > p && is_blank(last[-1]))

@@ -20,4 +20,10 @@ typedef struct {
 Corpus *corpus_load(const char *path, char *error);
 void corpus_free(Corpus *c);
 
+/* NULL if the len bytes at s may be a line of a corpus, else why not
+   (a control character, bytes that are not UTF-8, too long).  Reads
+   s[len] too, which must be a byte that cannot continue a UTF-8
+   character: the line's end, or a zero. */
+const char *corpus_line_problem(const unsigned char *s, size_t len);
+
 #endif

@@ -506,6 +506,21 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     spit(bad, copy, size);
     assert_refused(bad, "vocabulary");
 
+    /* Still in order and distinct, but no corpus could have given them:
+     * "a" made the control character 0x01, "z" the byte 0xff, which is
+     * not UTF-8. */
+    size_t token_a = 100 + 2512 + 4, token_z = token_a + 25 * 5;
+    cr_assert(b[token_a] == 'a' && b[token_z] == 'z');
+    unsigned char odd[2][2] = {{0x01, 'z'}, {'a', 0xff}};
+    for (int i = 0; i < 2; i++) {
+        memcpy(copy, b, size);
+        copy[token_a] = odd[i][0];
+        copy[token_z] = odd[i][1];
+        reseal(copy, size);
+        spit(bad, copy, size);
+        assert_refused(bad, "vocabulary");
+    }
+
     memcpy(copy, b, size);       /* "a" and "b" swapped: the same tokens, */
     copy[100 + 2512 + 4] = 'b';  /* each at the other's id */
     copy[100 + 2512 + 9] = 'a';
