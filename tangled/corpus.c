@@ -15,6 +15,11 @@ static char *read_all(FILE *f, size_t *size, const char **why)
     while (buf) {
         errno = 0;  /* so that a failed read's reason is its own */
         n += fread(buf + n, 1, cap - n, f);
+        if (n > CORPUS_MAX_BYTES) {
+            free(buf);
+            *why = "larger than 256 MiB (a corpus is read whole)";
+            return NULL;
+        }
         if (n < cap)
             break;
         char *bigger = realloc(buf, 2 * cap + 1);

@@ -5,8 +5,9 @@
 #include <stddef.h>
 
 enum {
-    CORPUS_MAX_LINE = 1000,  /* bytes in a line, its end not counted */
-    CORPUS_ERROR_ROOM = 300  /* room for an error message */
+    CORPUS_MAX_LINE = 1000,      /* bytes in a line, its end not counted */
+    CORPUS_MAX_BYTES = 1 << 28,  /* bytes in a file: 256 MiB */
+    CORPUS_ERROR_ROOM = 300      /* room for an error message */
 };
 
 typedef struct {

@@ -229,6 +229,26 @@ Test(corpus, only_the_first_three_bytes_are_a_mark)
     corpus_free(c);
 }
 
+Test(corpus, a_file_past_the_limit_is_refused_as_it_is_read)
+{
+    /* A file of 2^28 + 1 bytes (sparse: it takes no room on the disk) is
+     * one byte too many, whatever its bytes; the limit is checked as the
+     * file is read, before any line is. */
+    char path[] = "/tmp/microgpt-test-XXXXXX", error[CORPUS_ERROR_ROOM];
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(ftruncate(fd, (off_t)CORPUS_MAX_BYTES + 1), 0);
+    close(fd);
+    cr_assert_eq(CORPUS_MAX_BYTES, 256 * 1024 * 1024);
+    Corpus *c = corpus_load(path, error);
+    unlink(path);
+    cr_assert_null(c);
+    char want[100];
+    snprintf(want, sizeof want, "%s: larger than 256 MiB (a corpus is "
+             "read whole)", path);
+    cr_assert_str_eq(error, want);
+}
+
 Test(corpus, a_tab_is_text_and_delete_a_control_character)
 {
     /* Inside a line a tab is kept; delete (0x7f), ASCII's last control
