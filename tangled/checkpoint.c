@@ -525,10 +525,11 @@ static Tokenizer *read_vocabulary(In *in, TokenKind kind, int count,
 static const char *read_arrays(In *in, Run *r)
 {
     size_t n = r->model->n_params;
-    int finite = 1, negative = 0;
+    int finite = 1, negative = 0, huge = 0;
     for (size_t i = 0; i < n; i++) {
-        r->model->params[i].data = get_f64(in);
-        finite = finite && isfinite(r->model->params[i].data);
+        double p = r->model->params[i].data = get_f64(in);
+        finite = finite && isfinite(p);
+        huge = huge || fabs(p) > CHECKPOINT_MAX_PARAM;
     }
     for (size_t i = 0; i < n; i++) {
         r->adam->m[i] = get_f64(in);
@@ -541,6 +542,8 @@ static const char *read_arrays(In *in, Run *r)
     }
     if (!finite)
         return "it holds a number that is not finite";
+    if (huge)
+        return "it holds a parameter larger than any run makes";
     return negative ? "its Adam v, a mean of squares, holds a negative "
                       "number" : NULL;
 }

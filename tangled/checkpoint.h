@@ -7,6 +7,8 @@
 #include "train.h"
 
 enum { CHECKPOINT_VERSION = 1, CHECKPOINT_ERROR_ROOM = 600 };
+/* The largest size of a parameter that a checkpoint may hold. */
+#define CHECKPOINT_MAX_PARAM 1e30
 
 /* Saves r to path, through a temporary file renamed into place, so
    that path is at every moment either its old self or the whole new

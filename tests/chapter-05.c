@@ -572,6 +572,28 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     spit(bad, copy, size);
     assert_refused(bad, "not finite");
 
+    /* The first parameter, after the header, the generator and the 26
+     * tokens: 1e30 is allowed, the next double up is not. */
+    size_t param = 100 + 2512 + 26 * 5;
+    double sizes[] = {CHECKPOINT_MAX_PARAM, -CHECKPOINT_MAX_PARAM,
+                      nextafter(CHECKPOINT_MAX_PARAM, INFINITY)};
+    for (int i = 0; i < 3; i++) {
+        memcpy(copy, b, size);
+        memcpy(&bits, &sizes[i], 8);
+        put32(copy, param, (uint32_t)bits);
+        put32(copy, param + 4, (uint32_t)(bits >> 32));
+        reseal(copy, size);
+        spit(bad, copy, size);
+        if (i < 2) {
+            Run *big = checkpoint_load(bad, error);
+            cr_assert_not_null(big, "%s", error);
+            cr_assert_eq(big->model->params[0].data, sizes[i]);
+            run_free(big);
+        } else
+            assert_refused(bad, "it holds a parameter larger than any run "
+                                "makes");
+    }
+
     memcpy(copy, b, size);       /* the last v = -1.0: sign, exponent 1023 */
     memcpy(copy + size - 16, "\0\0\0\0\0\0\xf0\xbf", 8);
     reseal(copy, size);
@@ -582,6 +604,28 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     values_free();
     run_free(r);
     corpus_free(c);
+}
+
+Test(checkpoint, a_model_at_the_parameter_limit_stays_finite)
+{
+    /* The word model with every parameter at CHECKPOINT_MAX_PARAM, all of
+     * one sign so that no sum cancels: over a whole block, every logit is
+     * finite, and stays finite divided by the lowest temperature. */
+    Config shape = WORDS;
+    shape.vocab_size = 597;
+    Model *m = model_new(&shape);
+    KVCache *kv = kv_new(&shape);
+    for (size_t i = 0; i < m->n_params; i++)
+        m->params[i].data = CHECKPOINT_MAX_PARAM;
+    for (int t = 0; t < shape.block_size; t++) {
+        Value **logits = gpt(m, t, t, kv);
+        for (int v = 0; v < shape.vocab_size; v++)
+            cr_assert(isfinite(logits[v]->data / 0.01), "position %d, "
+                      "token %d: %g", t, v, logits[v]->data);
+    }
+    kv_free(kv);
+    model_free(m);
+    values_free();
 }
 
 Test(checkpoint, a_corpus_fingerprint_sees_where_documents_end)
@@ -841,9 +885,9 @@ Test(program, a_vocabulary_too_large_for_a_model_is_refused,
     /* A million distinct words (five letters each, 100 to a line), and
      * the end-of-document token, make 1,000,001 tokens: one more than
      * chapter 3's config_check allows.  Nothing is written. */
-    enum { WORDS = 1000000, PER_LINE = 100 };
-    unsigned char *text = malloc((size_t)WORDS * 6), *at = text;
-    for (int i = 0; i < WORDS; i++) {
+    enum { N_WORDS = 1000000, PER_LINE = 100 };
+    unsigned char *text = malloc((size_t)N_WORDS * 6), *at = text;
+    for (int i = 0; i < N_WORDS; i++) {
         for (int k = 0, n = i; k < 5; k++, n /= 26)
             *at++ = (unsigned char)('a' + n % 26);
         *at++ = (i + 1) % PER_LINE ? ' ' : '\n';
