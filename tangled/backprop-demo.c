@@ -307,19 +307,25 @@ typedef struct {
 
 enum { MAX_BENCH = 8 };
 
-/* Whether line is one that tools/bench writes; if so, its fields. */
+/* Whether line is one that tools/bench writes; if so, its fields.  A
+   name too long for its 15 bytes would be read in two pieces, so each
+   must end where a space does; a step takes between a nanosecond and a
+   finite time. */
 static int read_bench_line(const char *line, Bench *b)
 {
     long steps, runs;
-    int end = 0;
-    if (sscanf(line, "%15s %15s %ld %lf %lf %ld %n", b->model, b->engine,
-               &steps, &b->per_second, &b->peak_kb, &runs, &end) != 6
+    int model_end = 0, engine_end = 0, end = 0;
+    if (sscanf(line, "%15s%n %15s%n %ld %lf %lf %ld %n", b->model,
+               &model_end, b->engine, &engine_end, &steps, &b->per_second,
+               &b->peak_kb, &runs, &end) != 6
+        || line[model_end] != ' ' || line[engine_end] != ' '
         || line[end] != '\0' || steps < 1 || steps > INT_MAX || runs < 1
         || runs > INT_MAX)
         return 0;
     b->steps = (int)steps, b->runs = (int)runs;
-    return b->per_second > 0 && isfinite(b->per_second)
-           && b->peak_kb >= 0 && isfinite(b->peak_kb);
+    return b->per_second > 0 && b->per_second < 1e9
+           && isfinite(1 / b->per_second) && !signbit(b->peak_kb)
+           && isfinite(b->peak_kb);
 }
 
 static int read_bench(const char *path, Bench *b)
@@ -332,7 +338,8 @@ static int read_bench(const char *path, Bench *b)
     char line[256];
     int n = 0, ok = 1;
     while (ok && fgets(line, sizeof line, f)) {
-        ok = n < MAX_BENCH && read_bench_line(line, &b[n]);
+        int whole = strchr(line, '\n') || feof(f);  /* not cut by fgets */
+        ok = n < MAX_BENCH && whole && read_bench_line(line, &b[n]);
         n++;
     }
     fclose(f);
@@ -445,7 +452,9 @@ static int read_phases(const char *path, Phases p[2][2])
     const char *why = NULL;
     int n = 0;
     while (!why && fgets(line, sizeof line, f))
-        why = read_phase_line(line, p), n++;
+        why = strchr(line, '\n') || feof(f) ? read_phase_line(line, p)
+                                            : "is longer than 255 bytes",
+        n++;
     fclose(f);
     if (why) {
         fprintf(stderr, "backprop-demo: %s: line %d %s\n", path, n, why);

@@ -1444,6 +1444,8 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
          "a time that cannot be"},  /* more steps than an int holds */
         {"word manual 500 0 1.0 inf 3.0\n", "line 2 has a count or a "
          "time that cannot be"},
+        {"word manual 500 0 1.0 2.0 3.0%270s\n", "line 2 is longer than "
+         "255 bytes"},
         {"word manual 500 0 1.0 2.0 3.0\n", "no line for the char model's "
          "autograd engine"}};
     const char *missing = "tests/data/no-such-phases.txt";
@@ -1455,7 +1457,9 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
     char args[512], text[512];
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         for (int figures = 0; figures < 2; figures++) {
-            snprintf(text, sizeof text, "%s%s", head, bad[i].line);
+            snprintf(text, sizeof text, "%s", head);
+            snprintf(text + strlen(head), sizeof text - strlen(head),
+                     bad[i].line, "");
             const char *path = write_in_dir("phases.txt", text);
             snprintf(args, sizeof args, "%s%s", figures ? "--figures "
                      "tests/data/bench.txt tests/data/run.csv " :
@@ -1468,16 +1472,23 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
      .init = make_dir, .fini = remove_dir)
 {
     /* The file missing or empty; then a second line cut short, one with
-     * more after it, and ones whose counts or rates cannot be: each
-     * refused in one line, whatever is asked for, before anything is
-     * printed. */
+     * more after it, ones whose counts or rates cannot be, one with a
+     * name too long and one too long itself: each refused in one line,
+     * whatever is asked for, before anything is printed. */
     static const char *const head = "word autograd 500 50 70000 3\n";
     static const char *const bad[] = {
         "word manual 5000 2500 13000\n", "word manual 5000 2500 13000 3 "
         "1\n", "word manual 0 2500 13000 3\n", "word manual 5000 0 "
         "13000 3\n", "word manual 5000 2500 -1 3\n", "word manual 5000 "
         "2500 13000 0\n", "word manual 5000 nan 13000 3\n",
-        "word manual 5000 inf 13000 3\n", "word manual 5000 2500 inf 3\n"};
+        "word manual 5000 inf 13000 3\n", "word manual 5000 2500 inf 3\n",
+        "word manual 5000 2500 -0 3\n",       /* no memory, but signed */
+        "word manual 5000 1e-320 13000 3\n",  /* a step of 1e320 s */
+        "word manual 5000 1e9 13000 3\n",     /* a step of 1 ns */
+        /* a model's name of 23 bytes, which "%15s" would cut in two */
+        "xxxxxxxxxxxxxxxautograd 5000 2500 13000 3\n",
+        /* a line of 300 bytes, which fgets would cut in two */
+        "word manual 5000 2500 13000 3%270s\n"};
     char args[512], text[512];
     const char *path = write_in_dir("bench.txt", "");
     snprintf(args, sizeof args, "--bench %s", path);
@@ -1487,7 +1498,9 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
                    "No such file or directory");
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         for (int figures = 0; figures < 2; figures++) {
-            snprintf(text, sizeof text, "%s%s", head, bad[i]);
+            snprintf(text, sizeof text, "%s", head);
+            snprintf(text + strlen(head), sizeof text - strlen(head),
+                     bad[i], "");
             write_in_dir("bench.txt", text);
             snprintf(args, sizeof args, "%s %s%s", figures ? "--figures" :
                      "--bench", path, figures ? " tests/data/run.csv "
