@@ -444,15 +444,25 @@ static void assert_refused(const char *path, const char *why)
     cr_assert_null(strchr(error, '\n'));
 }
 
+/* A run of 100 steps on the names by character, its first 2 taken and
+ * saved as good.ckpt in the test's directory; its corpus goes in *c. */
+static Run *saved_names_run(Corpus **c)
+{
+    *c = load("tests/data/names.txt");
+    Run *r = start(*c, BY_CHAR, CHARS, 100);
+    train(r, *c, 2);
+    char error[CHECKPOINT_ERROR_ROOM];
+    cr_assert(checkpoint_save(r, in_dir("good.ckpt"), error), "%s", error);
+    return r;
+}
+
 Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
      .init = make_dir, .fini = remove_dir)
 {
-    Corpus *c = load("tests/data/names.txt");
-    Run *r = start(c, BY_CHAR, CHARS, 100);
-    train(r, c, 2);
+    Corpus *c;
+    Run *r = saved_names_run(&c);
     char error[CHECKPOINT_ERROR_ROOM];
     const char *good = in_dir("good.ckpt"), *bad = in_dir("bad.ckpt");
-    cr_assert(checkpoint_save(r, good, error));
     size_t size;
     unsigned char *b = slurp(good, &size);
     /* The table of chapter 5: a header of 8 + 4 + 8 + 5 * 4 + 4 + 8 + 8
@@ -944,22 +954,16 @@ Test(program, a_tab_in_a_document_comes_back_from_the_checkpoint,
      * tab, a, b, c in byte order, BOS 4.  The checkpoint must give it
      * back, and a run saved halfway must go on. */
     const char *data = write_in_dir("tab.txt", "ab\tc\nabc\n");
-    char command[600];
-    snprintf(command, sizeof command, MICROGPT " train --tokenizer char "
-             "--data %s --steps 4 --stop-at 2 --out %s/t.ckpt", data, dir);
-    int status;
-    char *out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+    run_ok(MICROGPT " train --tokenizer char --data %s --steps 4 "
+           "--stop-at 2 --out %s/t.ckpt", data, dir);
     char error[CHECKPOINT_ERROR_ROOM];
     Run *r = checkpoint_load(in_dir("t.ckpt"), error);
     cr_assert_not_null(r, "%s", error);
     cr_assert_eq(r->tokenizer->bos, 4);
     cr_assert_str_eq(r->tokenizer->tokens[0], "\t");
     run_free(r);
-    snprintf(command, sizeof command, MICROGPT " train --data %s --resume "
-             "%s/t.ckpt", data, dir);
-    out = run(command, &status);
-    cr_assert_eq(status, 0, "%s", out);
+    char *out = run_ok(MICROGPT " train --data %s --resume %s/t.ckpt", data,
+                       dir);
     cr_assert_not_null(strstr(out, "trained steps 3 to 4 of 4"), "%s", out);
 }
 
@@ -973,13 +977,10 @@ Test(program, a_vocabulary_that_cannot_spell_the_documents_is_refused,
      * fingerprint is right, but a step would find a document it cannot
      * encode; resumed, or (from chapter 6, which adds eval) judged
      * against the names, each is refused with one line, and kept. */
-    Corpus *c = load("tests/data/names.txt");
-    Run *r = start(c, BY_CHAR, CHARS, 100);
-    train(r, c, 2);
-    char error[CHECKPOINT_ERROR_ROOM];
-    cr_assert(checkpoint_save(r, in_dir("good.ckpt"), error), "%s", error);
-    run_free(r);
+    Corpus *c;
+    run_free(saved_names_run(&c));
     corpus_free(c);
+    char error[CHECKPOINT_ERROR_ROOM];
     size_t size;
     unsigned char *b = slurp(in_dir("good.ckpt"), &size);
     cr_assert_eq(b[100 + 2512 + 4], 'a');
