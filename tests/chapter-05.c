@@ -1679,15 +1679,14 @@ Test(program, resuming_adds_only_to_a_log_that_ends_where_it_stopped,
     train_names("--steps 50 --stop-at 20 --out %s/other.ckpt --log "
                 "%s/other.csv");
     spit(in_dir("notes.txt"), (const unsigned char *)"mine\n", 5);
-    /* Lines that are not a step's: a loss that is not a number, and
-     * steps past any run's (and past an int's range). */
+    /* Lines that are not a step's: a loss that is not a number, and a
+     * step past any run's, 2^32 + 1, which an int would wrap to 1. */
     FILE *junk = fopen(in_dir("junk.csv"), "wb");
     fwrite(b, 1, five, junk);
     fputs("5,hello,0.01\n", junk);
     fwrite(b + six + 1, 1, size - six - 1, junk);
     fclose(junk);
-    write_in_dir("huge.csv", "step,loss,lr\n2147483647,3.3,0.01\n"
-                             "2147483648,3.3,0.01\n");
+    write_in_dir("huge.csv", "step,loss,lr\n4294967297,3.3,0.01\n");
     static const struct {
         const char *log, *says;
     } cases[] = {
