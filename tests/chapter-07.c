@@ -1213,6 +1213,8 @@ Test(engine, the_chapters_figures_of_the_two_engines)
     cr_assert_eq(status, 0, "%s", out);
     cr_assert_not_null(strstr(out, "\n| forward passes | 6,368 | 1 |\n"
                                    "| backward passes | 0 | 1 |\n"));
+    /* The word model's 63,296 parameters: 2 * 63,296 / 3 = 42,197.3. */
+    cr_assert_not_null(strstr(out, "%% word-two-thirds-p\n42,197\n"));
     const char *at = strstr(out, "| largest relative difference | ");
     double worst = 1;
     cr_assert(at && sscanf(at, "| largest relative difference | %lf",
@@ -1232,13 +1234,22 @@ Test(engine, the_chapters_figures_of_the_two_engines)
         cr_assert_leq(fabs(y - x), 1e-12, "step %d", steps[i]);
         cr_assert_leq(d, 1e-12);
     }
-    double losses, params;
+    /* The chapter says the parameters drift apart and the losses with
+     * them: the first loss is equal, but not all 1000, and the median
+     * parameter is at least one unit in the last place off. */
+    double losses, params, ulps;
+    int same;
     at = strstr(out, "Over all 1000 steps the losses differ by at most ");
     cr_assert(at && sscanf(at, "Over all 1000 steps the losses differ by at "
-                           "most %lf; after the last, the parameters by at "
-                           "most %lf.", &losses, &params) == 2);
+                           "most %lf, and %d are equal to the last bit; "
+                           "after the last, the parameters differ by at "
+                           "most %lf, and the median one by %lf units in "
+                           "its last place.", &losses, &same, &params,
+                           &ulps) == 4, "%s", at);
     cr_assert_leq(losses, 1e-12);
+    cr_assert(same >= 1 && same < 1000, "%d", same);
     cr_assert_leq(params, 1e-11);
+    cr_assert_geq(ulps, 1);
 
     char want[300];
     snprintf(want, sizeof want, "| loss at step 1 | 0.010000 | %.6f |\n"
