@@ -566,6 +566,49 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     reseal(copy, size);
     spit(bad, copy, size);
     assert_refused(bad, "optimiser settings");
+    lr = 1e3;                    /* the limit itself is allowed */
+    memcpy(&bits, &lr, 8);
+    put32(copy, 68, (uint32_t)bits);
+    put32(copy, 72, (uint32_t)(bits >> 32));
+    reseal(copy, size);
+    spit(bad, copy, size);
+    Run *fast = checkpoint_load(bad, error);
+    cr_assert_not_null(fast, "%s", error);
+    cr_assert_eq(fast->adam->lr, 1e3);
+    run_free(fast);
+
+    memcpy(copy, b, size);       /* a schedule of no steps, at step 0 */
+    put32(copy, 60, 0);
+    put32(copy, 64, 0);
+    reseal(copy, size);
+    spit(bad, copy, size);
+    assert_refused(bad, "its step count is impossible");
+
+    /* Eight bytes more before the checksum, and the size at byte 12 says
+     * so: whole and sealed, but not the size its arrays make. */
+    unsigned char *longer = malloc(size + 8);
+    memcpy(longer, b, size - 8);
+    memset(longer + size - 8, 0, 8);
+    put32(longer, 12, (uint32_t)(size + 8));
+    put32(longer, 16, 0);
+    reseal(longer, size + 8);
+    spit(bad, longer, size + 8);
+    assert_refused(bad, "its sizes do not add up");
+    free(longer);
+
+    /* A header alone, of 20 bytes, saying it is 20 bytes long: too short
+     * to hold even the checksum. */
+    unsigned char header[20] = "microgpt";
+    put32(header, 8, 1);
+    put32(header, 12, 20);
+    put32(header, 16, 0);
+    spit(bad, header, 20);
+    char want[300];
+    snprintf(want, sizeof want, "%s: corrupted: the size it states is "
+             "impossible", bad);
+    Run *none = checkpoint_load(bad, error);
+    cr_assert_null(none);
+    cr_assert_str_eq(error, want);
 
     /* A generator just seeded has used none of its words: next is 624,
      * the one value past the last word that is a state, not an error. */
@@ -770,6 +813,8 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --steps 10 --stop-at 11", "--stop-at 11 is past"},
         {"train --resume x.ckpt --lr 0.1", "--lr cannot be given with"},
         {"train --resume x.ckpt --tokenizer char", "--tokenizer cannot"},
+        {"train --resume x.ckpt --block-size 8", "--block-size cannot be "
+         "given with --resume: a resumed run keeps its own settings\n"},
         {"train --out --log --steps 0", "--out needs a value, not the "
                                         "option \"--log\" (a value that "
                                         "starts with -- is joined to it: "
@@ -1020,6 +1065,42 @@ Test(program, a_vocabulary_that_cannot_spell_the_documents_is_refused,
         }
 }
 
+Test(program, a_run_resumed_at_step_0_goes_on_with_its_empty_log,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* A run saved before its first step (Ctrl-C during the first) has a
+     * log of its header alone, which ends where the run stopped: resumed
+     * with it, the run adds its 5 steps, 6 lines in all. */
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, CHARS, 5);
+    char error[CHECKPOINT_ERROR_ROOM];
+    cr_assert(checkpoint_save(r, in_dir("z.ckpt"), error), "%s", error);
+    run_free(r);
+    corpus_free(c);
+    write_in_dir("z.csv", "step,loss,lr\n");
+    run_ok(MICROGPT " train --data tests/data/names.txt --resume %s/z.ckpt "
+           "--log %s/z.csv", dir, dir);
+    size_t size;
+    unsigned char *b = slurp(in_dir("z.csv"), &size);
+    int rows = 0;
+    for (size_t i = 0; i < size; i++)
+        rows += b[i] == '\n';
+    cr_assert_eq(rows, 6);
+    free(b);
+}
+
+Test(program, a_finished_run_is_not_offered_a_way_to_go_on,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* Its last step taken, a run has nothing to resume (a resumed run
+     * would be refused), so it is neither stopped nor told to go on. */
+    char *out = run_ok(MICROGPT " train" NAMES " --steps 3 --out %s/f.ckpt",
+                       dir);
+    cr_assert_null(strstr(out, "stopped after"), "%s", out);
+    cr_assert_null(strstr(out, "to go on"), "%s", out);
+    cr_assert_not_null(strstr(out, "saved "), "%s", out);
+}
+
 Test(program, a_write_protected_file_is_kept, .init = make_dir,
      .fini = remove_dir)
 {
@@ -1169,7 +1250,8 @@ Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
      * not; the earlier log it was to replace; or, resumed, the log as
      * far as the checkpoint it went on from.  The same run stopped
      * before that step is saved, its losses all finite, and resumed it
-     * diverges at that step again. */
+     * diverges at that step again; stopped at that step, it diverges
+     * there, so the step named is the one whose loss was not finite. */
     train_names("--steps 2 --out %s/d.ckpt --log %s/old.csv");
     size_t n[4];
     unsigned char *before = slurp(in_dir("d.ckpt"), &n[0]),
@@ -1182,6 +1264,9 @@ Test(program, a_run_that_diverges_is_not_saved, .init = make_dir,
                           "%s/old.csv", "old.csv"), step);
     assert_kept(in_dir("old.csv"), old, n[1]);
     char options[300];
+    snprintf(options, sizeof options, NAMES " --steps 300 --lr 1 --stop-at "
+             "%d --out %%s/f.ckpt --log %%s/f.csv", step);
+    cr_assert_eq(diverges(options, "f.csv"), step);
     snprintf(options, sizeof options, "--steps 300 --lr 1 --stop-at %d "
              "--out %%s/e.ckpt --log %%s/e.csv", step - 1);
     train_names(options);
