@@ -115,6 +115,23 @@ Test(temperature, the_floor_keeps_the_arithmetic_sound)
     cr_assert_eq(p[2], 0.0);
 }
 
+Test(temperature, in_the_originals_arithmetic)
+{
+    /* The original divides by T as Value's __truediv__ does, x * T**-1,
+     * and by the total as total**-1, and CPython's ** on floats is the C
+     * library's pow.  At T = 0.499, with logits 0 and 2.9, neither
+     * T**-1 nor total**-1 is the double 1 / x is, so dividing would give
+     * other probabilities.  These are Python's, from the same steps:
+     * s = [x * T**-1 for x], e = [exp(s + -max(s))], total = 0 + e0 + e1,
+     * p = [e * total**-1 for e]. */
+    const double z[] = {0, 2.9};
+    double p[2];
+    probs_at(z, 2, 0.499, p);
+    cr_assert_eq(p[0], 0x1.871255ea20925p-9, "%a", p[0]);
+    cr_assert_eq(p[1], 0x1.fe78edaa15df7p-1, "%a", p[1]);
+    cr_assert_neq(pow(0.499, -1), 1 / 0.499);
+}
+
 /* ---- the sampling loop ------------------------------------------------ */
 
 Test(sampling, stays_in_the_block_and_never_writes_bos)
@@ -243,6 +260,8 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
         {"sample --model %s/n.ckpt --temperature 101", "--temperature needs "
          "a number above 0.01 and at most 100", 2},
         {"sample --model %s/n.ckpt --count 0", "--count needs", 2},
+        {"eval --model %s/n.ckpt --count 0", "eval: --count needs a whole "
+         "number from 1 to 1000000, not \"0\"\n", 2},
         {"sample --model %s/n.ckpt --prompt 'ab9'", "\"9\" is not in the "
          "vocabulary", 1},
         /* the names model's block is 16 positions: a prompt of 16
