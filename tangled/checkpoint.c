@@ -600,6 +600,8 @@ Run *checkpoint_load(const char *path, char *error)
     if (!why && !(t = read_vocabulary(&in, s.kind, s.cfg.vocab_size - 1,
                                       &text)))
         why = "its vocabulary is not a sorted list of distinct tokens";
+    if (!t && in.short_read)  /* fields past the end, read as zeros */
+        why = "its sizes do not add up";
     Run *r = NULL;
     if (why)
         bad(error, path, why);

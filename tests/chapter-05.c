@@ -596,6 +596,18 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     assert_refused(bad, "its sizes do not add up");
     free(longer);
 
+    /* Cut inside the generator's state, sealed again with its size: the
+     * fields past the cut read as zeros, and the fault is named as the
+     * sizes, not as whichever field noticed. */
+    unsigned char *cut = malloc(1108);
+    memcpy(cut, b, 1100);
+    put32(cut, 12, 1108);
+    put32(cut, 16, 0);
+    reseal(cut, 1108);
+    spit(bad, cut, 1108);
+    assert_refused(bad, "its sizes do not add up");
+    free(cut);
+
     /* A header alone, of 20 bytes, saying it is 20 bytes long: too short
      * to hold even the checksum. */
     unsigned char header[20] = "microgpt";
