@@ -2020,18 +2020,22 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
                    in_dir("int.csv"));
 }
 
-/* The signals that process pid blocks, as /proc/PID/status shows them
- * (bit n - 1 for signal n), and in *zombie whether it has ended; 0 with
- * *zombie 1 if there is no such file. */
-static unsigned long long blocked_signals(pid_t pid, int *zombie)
+/* A mask of signals that process pid has, as /proc/PID/status shows it
+ * on the line that starts with field ("SigBlk" for those it blocks,
+ * "SigCgt" for those it catches; bit n - 1 for signal n), and in *zombie
+ * whether it has ended; 0 with *zombie 1 if there is no such file. */
+static unsigned long long signal_mask(pid_t pid, const char *field,
+                                      int *zombie)
 {
-    char path[64], line[256], state = 'Z';
-    unsigned long long mask = 0;
+    char path[64], line[256], state = 'Z', name[16];
+    unsigned long long mask = 0, m;
     snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
     FILE *f = fopen(path, "r");
     while (f && fgets(line, sizeof line, f)) {
         sscanf(line, "State: %c", &state);
-        sscanf(line, "SigBlk: %llx", &mask);
+        if (sscanf(line, "%15[^:]: %llx", name, &m) == 2 &&
+            strcmp(name, field) == 0)
+            mask = m;
     }
     if (f)
         fclose(f);
@@ -2061,7 +2065,7 @@ Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
         all |= 1ull << (signals[k] - 1);
     int held = 0, zombie = 0;
     for (int i = 0; i < 100000 && !held && !zombie; i++) {
-        held = (blocked_signals(pid, &zombie) & all) == all;
+        held = (signal_mask(pid, "SigBlk", &zombie) & all) == all;
         if (!held && !zombie)
             nanosleep(&(struct timespec){0, 100000}, NULL);
     }
@@ -2082,6 +2086,70 @@ Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
     cr_assert_eq(r->adam->step, atoi(run(command, &status)) - 1);
     run_free(r);
     cr_assert_neq(access(in_dir("two.ckpt.tmp"), F_OK), 0, "no .tmp left");
+}
+
+/* Starts a run of the names on a model of 48 dimensions in two layers,
+ * whose steps take tens of milliseconds, saving to NAME.ckpt; interrupts
+ * it at its first progress line, waits for the handler to give SIGINT
+ * back to the default (the kernel no longer shows it caught), and
+ * interrupts it again; returns how it ended, as waitpid has it. */
+static int interrupt_twice(const char *name)
+{
+    char ckpt[300], csv[300];
+    snprintf(ckpt, sizeof ckpt, "%s/%s.ckpt", dir, name);
+    snprintf(csv, sizeof csv, "%s/%s.csv", dir, name);
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--n-embd", "48", "--n-layer",
+                    "2", "--steps", "1000000", "--out", ckpt, "--log", csv,
+                    NULL};
+    pid_t pid;
+    FILE *from = start_to_first_step(argv, 1, &pid);
+    kill(pid, SIGINT);
+    unsigned long long sigint = 1ull << (SIGINT - 1);
+    int caught = 1, zombie = 0;
+    for (int i = 0; i < 100000 && caught && !zombie; i++) {
+        caught = (signal_mask(pid, "SigCgt", &zombie) & sigint) != 0;
+        if (caught && !zombie)
+            nanosleep(&(struct timespec){0, 100000}, NULL);
+    }
+    kill(pid, SIGINT);
+    char line[300];
+    while (fgets(line, sizeof line, from))
+        ;
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(!caught, "the handler still catches SIGINT after the first");
+    return status;
+}
+
+Test(program, a_second_interrupt_in_a_step_ends_at_once, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* After the first Ctrl-C the handler gives way to the default, so a
+     * second one in the middle of a step ends the program at once:
+     * killed by SIGINT, nothing saved, no ".tmp" left.  Should the step
+     * end before the second interrupt comes, on a machine slow to
+     * answer, the program holds SIGINT back, saves, and exits with 130;
+     * then the test tries again, three times in all. */
+    if (access("/proc/self/status", R_OK) != 0)
+        cr_skip_test("no /proc/PID/status to read what a program catches");
+    const char *names[] = {"a", "b", "c"};
+    int status = 0;
+    for (int k = 0; k < 3; k++) {
+        status = interrupt_twice(names[k]);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 130) {
+            cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT,
+                      "status %d", status);
+            char ckpt[20];
+            snprintf(ckpt, sizeof ckpt, "%s.ckpt", names[k]);
+            cr_assert_neq(access(in_dir(ckpt), F_OK), 0, "nothing saved");
+            strcat(ckpt, ".tmp");
+            cr_assert_neq(access(in_dir(ckpt), F_OK), 0, "no .tmp left");
+            return;
+        }
+    }
+    cr_assert_fail("each step ended before the second interrupt came");
 }
 
 Test(program, a_save_that_fails_leaves_the_log_as_it_was,
