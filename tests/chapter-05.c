@@ -2088,22 +2088,25 @@ Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
     cr_assert_neq(access(in_dir("two.ckpt.tmp"), F_OK), 0, "no .tmp left");
 }
 
-/* Starts a run of the names on a model of 48 dimensions in two layers,
- * whose steps take tens of milliseconds, saving to NAME.ckpt; interrupts
- * it at its first progress line, waits for the handler to give SIGINT
- * back to the default (the kernel no longer shows it caught), and
- * interrupts it again; returns how it ended, as waitpid has it. */
+/* Starts a run of the names on a model of 64 dimensions in two layers,
+ * whose steps take some 50 milliseconds, saving to NAME.ckpt; interrupts
+ * it 10 ms after its first progress line, inside its second step (an
+ * interrupt just after the line could come before the loop asks for the
+ * next step), waits for the handler to give SIGINT back to the default
+ * (the kernel no longer shows it caught), and interrupts it again;
+ * returns how it ended, as waitpid has it. */
 static int interrupt_twice(const char *name)
 {
     char ckpt[300], csv[300];
     snprintf(ckpt, sizeof ckpt, "%s/%s.ckpt", dir, name);
     snprintf(csv, sizeof csv, "%s/%s.csv", dir, name);
     char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
-                    "tests/data/names.txt", "--n-embd", "48", "--n-layer",
+                    "tests/data/names.txt", "--n-embd", "64", "--n-layer",
                     "2", "--steps", "1000000", "--out", ckpt, "--log", csv,
                     NULL};
     pid_t pid;
     FILE *from = start_to_first_step(argv, 1, &pid);
+    nanosleep(&(struct timespec){0, 10000000}, NULL);
     kill(pid, SIGINT);
     unsigned long long sigint = 1ull << (SIGINT - 1);
     int caught = 1, zombie = 0;
