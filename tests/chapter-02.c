@@ -45,6 +45,21 @@ Test(backward, worked_example_gradients)
     cr_assert_eq(w.y->grad, 2.0);    /* dz/dy = x = 2, times 1 */
 }
 
+Test(backward, a_lone_leaf_as_the_first_walk)
+{
+    /* The walk's arrays are made on the first walk, or the first after
+     * values_free; a leaf has no child to push, so listing it must not
+     * wait for a push to make room.  d(x)/d(x) = 1. */
+    values_free();
+    Value *x = value(4);
+    backward(x);
+    cr_assert_eq(x->grad, 1.0);
+    size_t n;
+    Value **topo = value_topo(x, &n);
+    cr_assert_eq(n, 1);
+    cr_assert_eq(topo[0], x);
+}
+
 Test(backward, topological_order_is_depth_first_post_order)
 {
     /* From loss: z first, whose children x and y are listed before it,
@@ -496,6 +511,36 @@ Test(pictures, the_worked_example_in_dot)
         "  n1 -> n2 [label=\"2\"];\n"
         "  n2 -> n4 [label=\"1\"];\n"
         "  n3 -> n4 [label=\"1\"];\n"
+        "}\n";
+    cr_assert_str_eq(buf, want);
+    free(buf);
+}
+
+Test(pictures, unnamed_nodes_and_gradients_of_many_digits)
+{
+    /* p = a * b with a = 1.0625, b = 3 (exact in binary): p = 3.1875,
+     * dp/da = b = 3, dp/db = a = 1.0625.  Only p is named; the others
+     * get just data and grad.  Every number is printed with %g's six
+     * significant digits, so 1.0625 and 3.1875 come out whole. */
+    Value *a = value(1.0625), *b = value(3);
+    Value *p = v_mul(a, b);
+    backward(p);
+    Value *nodes[] = {p};
+    const char *names[] = {"p"};
+    char *buf;
+    size_t len;
+    FILE *f = open_memstream(&buf, &len);
+    value_dot(f, p, nodes, names, 1);
+    fclose(f);
+    const char *want =
+        "digraph value {\n  rankdir=LR;\n"
+        "  node [shape=record, fontname=\"Helvetica\"];\n"
+        "  edge [fontname=\"Helvetica\", fontsize=10];\n"
+        "  n0 [label=\"data 1.0625 | grad 3\"];\n"
+        "  n1 [label=\"data 3 | grad 1.0625\"];\n"
+        "  n2 [label=\"p | data 3.1875 | grad 1\"];\n"
+        "  n0 -> n2 [label=\"3\"];\n"
+        "  n1 -> n2 [label=\"1.0625\"];\n"
         "}\n";
     cr_assert_str_eq(buf, want);
     free(buf);

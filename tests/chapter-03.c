@@ -91,6 +91,18 @@ Test(rng, gauss_matches_python_and_keeps_its_spare)
     cr_assert_eq(rng_gauss(&r, 0, 1), 0.2735990065583831);   /* Python */
 }
 
+Test(rng, gauss_shifts_by_mu_and_scales_by_sigma)
+{
+    /* gauss(mu, sigma) is mu + z * sigma, for z the N(0, 1) draw that
+     * gauss(0, 1) returns: -0.14409032957792836, then the pair's spare
+     * -0.1729036003315193, from seed 42 (Python, as above).  Times 1
+     * and times 0.5 are exact, so only the sum rounds. */
+    Rng r;
+    rng_seed(&r, 42);
+    cr_assert_eq(rng_gauss(&r, 10, 1), 10 + -0.14409032957792836);
+    cr_assert_eq(rng_gauss(&r, -3, 0.5), -3 + -0.1729036003315193 * 0.5);
+}
+
 Test(rng, seeding_forgets_the_spare)
 {
     Rng r;
@@ -109,6 +121,21 @@ Test(rng, below_matches_python)
     rng_seed(&r, 42);
     for (int i = 0; i < 7; i++)
         cr_assert_eq(rng_below(&r, n[i]), want[i], "n = %u", n[i]);
+}
+
+Test(rng, below_takes_all_32_bits_for_large_n)
+{
+    /* _randbelow(n) draws getrandbits(k), k = n.bit_length(), until the
+     * draw is below n.  From 2^31 on, k is 32: the whole word.  The first
+     * two words from seed 42 are 2746317213 and 478163327 (see
+     * getrandbits_matches_python).  For n = 2^32 - 1 the first word is
+     * below n and is the answer; for n = 2^31 it is not (it is above
+     * 2147483648), so the second word is. */
+    Rng r;
+    rng_seed(&r, 42);
+    cr_assert_eq(rng_below(&r, 4294967295u), 2746317213u);
+    rng_seed(&r, 42);
+    cr_assert_eq(rng_below(&r, 2147483648u), 478163327u);
 }
 
 Test(rng, shuffle_matches_python)
@@ -792,6 +819,10 @@ Test(program, numbers_as_the_book_prints_them)
      * one digit is past %g's switch to an exponent. */
     cr_assert_str_eq(shortest(1.0, buf), "1");
     cr_assert_str_eq(shortest(100000.0, buf), "1e+05");
+    /* One digit is enough for 50, and %.1g writes a number of two
+     * integer digits with an exponent (its exponent, 1, is not below the
+     * precision, 1): "5e+01", not "50". */
+    cr_assert_str_eq(shortest(50.0, buf), "5e+01");
 }
 
 Test(program, the_table_adds_up)
