@@ -1791,3 +1791,198 @@ Test(layers, rmsnorm_and_attention_are_chapter_3s_to_the_bit, .init = seed_rng,
     for (int i = 0; i < D; i++)
         cr_assert_eq(out[(P - 1) * D + i], vout[i]->data, "%d", i);
 }
+
+/* Into zeros, then into ones: where a backward pass adds, the second is
+ * the first plus 1, to rounding (a few units in the last place of
+ * numbers of order 1 to 10, far below 1e-12); where it overwrote, the
+ * two would be equal, 1 apart. */
+static void expect_added(const char *what, const double *zero,
+                         const double *one, int n)
+{
+    for (int i = 0; i < n; i++)
+        cr_assert_float_eq(one[i] - 1, zero[i], 1e-12, "%s[%d]: %.17g, "
+                           "%.17g", what, i, zero[i], one[i]);
+}
+
+static void set_to(double *x, int n, double to)
+{
+    for (int i = 0; i < n; i++)
+        x[i] = to;
+}
+
+Test(layers, every_layer_adds_into_its_gradients, .init = seed_rng)
+{
+    /* layers.h: each backward pass "adds (+=) into the gradients it is
+     * given", the ones not tested above too: linear, rmsnorm, attention
+     * (its three), the embedding (both tables) and layer norm (its
+     * three). */
+    LinearCase lin = {.t = T};
+    fill(lin.in, T * C, 1.0), fill(lin.w, OC * C, 1.0);
+    fill(lin.r, T * OC, 1.0);
+    double din[2][T * C], dw[2][OC * C];
+    for (int k = 0; k < 2; k++) {
+        set_to(din[k], T * C, k), set_to(dw[k], OC * C, k);
+        linear_backward(din[k], dw[k], lin.r, lin.in, lin.w, T, C, OC);
+    }
+    expect_added("linear din", din[0], din[1], T * C);
+    expect_added("linear dw", dw[0], dw[1], OC * C);
+
+    NormCase nc;
+    fill(nc.in, T * C, 1.0), fill(nc.r, T * C, 1.0);
+    fill(nc.gain, C, 1.0), fill(nc.bias, C, 1.0);
+    rmsnorm_probe(&nc);
+    for (int k = 0; k < 2; k++) {
+        set_to(din[k], T * C, k);
+        rmsnorm_backward(din[k], nc.r, nc.in, nc.scale, T, C);
+    }
+    expect_added("rmsnorm", din[0], din[1], T * C);
+    double dgain[2][C], dbias[2][C];
+    layernorm_probe(&nc);
+    for (int k = 0; k < 2; k++) {
+        set_to(din[k], T * C, k), set_to(dgain[k], C, k);
+        set_to(dbias[k], C, k);
+        layernorm_backward(din[k], dgain[k], dbias[k], nc.r, nc.in, nc.mean,
+                           nc.scale, nc.gain, T, C);
+    }
+    expect_added("layernorm in", din[0], din[1], T * C);
+    expect_added("gain", dgain[0], dgain[1], C);
+    expect_added("bias", dbias[0], dbias[1], C);
+
+    AttCase at = {.t = T};
+    fill(at.q, T * C, 1.0), fill(at.k, T * C, 1.0), fill(at.v, T * C, 1.0);
+    fill(at.r, T * C, 1.0);
+    attention_probe(&at);
+    double dq[2][T * C], dk[2][T * C], dv[2][T * C], datt[H * T * T];
+    for (int k = 0; k < 2; k++) {
+        set_to(dq[k], T * C, k), set_to(dk[k], T * C, k);
+        set_to(dv[k], T * C, k);
+        attention_backward(dq[k], dk[k], dv[k], datt, at.r, at.att, at.q,
+                           at.k, at.v, T, C, H);
+    }
+    expect_added("dq", dq[0], dq[1], T * C);
+    expect_added("dk", dk[0], dk[1], T * C);
+    expect_added("dv", dv[0], dv[1], T * C);
+
+    EmbedCase em = {.tokens = {6, 2, 2, 0, 6}};
+    fill(em.r, T * C, 1.0);
+    double dwte[2][V * C], dwpe[2][T * C];
+    for (int k = 0; k < 2; k++) {
+        set_to(dwte[k], V * C, k), set_to(dwpe[k], T * C, k);
+        embed_backward(dwte[k], dwpe[k], em.r, em.tokens, T, C);
+    }
+    expect_added("dwte", dwte[0], dwte[1], V * C);
+    expect_added("dwpe", dwpe[0], dwpe[1], T * C);
+}
+
+Test(layers, attention_leaves_the_weights_gradients_in_datt,
+     .init = seed_rng)
+{
+    /* layers.h: datt is "left holding the weights' gradients".  Row t
+     * of head h is out[t] = sum_s att[h][t][s] v[s] over that head's d
+     * channels, so with dL/d(out) = r the gradient of att[h][t][s] is
+     * the dot product of r[t] and v[s] over those channels, for s <= t. */
+    AttCase a = {.t = T};
+    fill(a.q, T * C, 1.0), fill(a.k, T * C, 1.0), fill(a.v, T * C, 1.0);
+    fill(a.r, T * C, 1.0);
+    attention_probe(&a);
+    double dq[T * C] = {0}, dk[T * C] = {0}, dv[T * C] = {0},
+           datt[H * T * T];
+    attention_backward(dq, dk, dv, datt, a.r, a.att, a.q, a.k, a.v, T, C, H);
+    const int d = C / H;
+    for (int h = 0; h < H; h++)
+        for (int t = 0; t < T; t++)
+            for (int s = 0; s <= t; s++) {
+                double want = 0;
+                for (int j = 0; j < d; j++)
+                    want += a.r[t * C + h * d + j] * a.v[s * C + h * d + j];
+                cr_assert_float_eq(datt[(h * T + t) * T + s], want, 1e-12,
+                                   "head %d, %d attending to %d", h, t, s);
+            }
+}
+
+Test(layers, softmax_is_chapter_3s_to_the_bit, .init = seed_rng,
+     .fini = values_free)
+{
+    /* Chapter 3's softmax divides as Python does, e * total^-1, with the
+     * library's pow; 1 / total, which a compiler or a tidier hand might
+     * write, differs from it in the last bit about once in a thousand
+     * totals.  20,000 rows of 1 to 27 logits, bit for bit, among them
+     * rows whose totals are such (counted, to be sure the test meets
+     * them: the total added up here as both add it, left to right). */
+    int differ = 0;
+    for (int row = 0; row < 20000; row++) {
+        int n = 1 + row % 27;
+        double z[27], p[27], max = -INFINITY, total = 0;
+        Value *vz[27], *vp[27];
+        for (int i = 0; i < n; i++) {
+            vz[i] = value(z[i] = rng_gauss(&rng, 0.0, 2.0));
+            max = fmax(max, z[i]);
+        }
+        for (int i = 0; i < n; i++)
+            total = i ? total + exp(z[i] + -max) : exp(z[i] + -max);
+        differ += 1 / total != pow(total, -1);
+        softmax_forward(p, z, n);
+        softmax(vp, vz, n);
+        for (int i = 0; i < n; i++)
+            cr_assert_eq(p[i], vp[i]->data, "row %d, %d: %a vs %a", row, i,
+                         p[i], vp[i]->data);
+        values_free();
+    }
+    cr_assert_gt(differ, 5, "only %d totals where 1 / total differs",
+                 differ);
+}
+
+Test(model, a_second_backward_pass_adds_to_the_first)
+{
+    /* manual.h: manual_backward "adds the gradients of the last forward
+     * pass's loss into e->grads".  The word model's shape (2 layers of 4
+     * heads) on a sentence of 7 tokens with a word twice, then a shorter
+     * one of 4 (laid out anew, smaller): the gradients left are the sum
+     * of the two documents' own, each found from zero, to rounding (the
+     * 1e-10 of the engines' comparisons; the contributions are only
+     * added in another grouping).  Had a pass overwritten a gradient
+     * instead, some parameter would hold one document's alone. */
+    Config shape = {20, 32, 4, 2, 16};
+    const int first[7] = {19, 4, 1, 2, 4, 3, 19}, second[4] = {19, 7, 4, 19};
+    Model *m = seeded_model(&shape);
+    Manual *e = manual_new(&shape);
+    manual_load(e, m);
+    size_t n = e->n_params;
+    double *each = calloc(2 * n, sizeof *each);
+    const int *docs[2] = {first, second}, lengths[2] = {7, 4};
+    for (int k = 0; k < 2; k++) {
+        memset(e->grads, 0, n * sizeof *e->grads);
+        manual_forward(e, docs[k], lengths[k]);
+        manual_backward(e);
+        memcpy(each + k * n, e->grads, n * sizeof *each);
+    }
+    memset(e->grads, 0, n * sizeof *e->grads);
+    for (int k = 0; k < 2; k++) {
+        manual_forward(e, docs[k], lengths[k]);
+        manual_backward(e);
+    }
+    size_t both = 0;
+    for (size_t i = 0; i < n; i++) {
+        double want = each[i] + each[n + i];
+        cr_assert_lt(relative_error(e->grads[i], want), 1e-10,
+                     "parameter %zu: %.17g vs %.17g + %.17g", i,
+                     e->grads[i], each[i], each[n + i]);
+        both += each[i] != 0 && each[n + i] != 0;
+    }
+    cr_assert_gt(both, n / 4, "%zu parameters in both", both);
+    free(each);
+    manual_free(e);
+    model_free(m);
+}
+
+Test(mlp, parameters_are_drawn_in_order_from_n_0_0_08)
+{
+    /* mlp.h: "every parameter drawn from N(0, 0.08^2) in order": the
+     * generator's draws, one by one, from the same seed. */
+    Rng r, again;
+    rng_seed(&r, 42), rng_seed(&again, 42);
+    Mlp *m = mlp_new(27, 16, 64, &r);
+    for (size_t i = 0; i < m->n_params; i++)
+        cr_assert_eq(m->params[i], rng_gauss(&again, 0.0, 0.08), "%zu", i);
+    mlp_free(m);
+}
