@@ -1,6 +1,7 @@
 /* mlp.c: the small model; see mlp.h. */
 #include "mlp.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -41,6 +42,7 @@ void mlp_free(Mlp *m)
 }
 double mlp_forward(Mlp *m, const int *tokens, int n)
 {
+    assert(n >= 2);  /* at least one prediction to average */
     int T = n - 1 < MLP_MAX_T ? n - 1 : MLP_MAX_T;
     int V = m->V, C = m->C, H = m->H;
     m->T = T, m->tokens = tokens;

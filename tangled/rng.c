@@ -1,6 +1,7 @@
 /* rng.c: MT19937 with Python's seeding and shaping; see rng.h. */
 #include "rng.h"
 
+#include <assert.h>
 #include <math.h>
 
 enum { MT_M = 397 };  /* the distance between mixed words */
@@ -96,11 +97,13 @@ double rng_gauss(Rng *r, double mu, double sigma)
 }
 uint32_t rng_bits(Rng *r, int k)
 {
+    assert(1 <= k && k <= 32);  /* a shift by 32 is undefined */
     return rng_u32(r) >> (32 - k);
 }
 
 uint32_t rng_below(Rng *r, uint32_t n)
 {
+    assert(n >= 1);  /* no draw is below 0: the loop would never end */
     int k = 0;
     while (k < 32 && n >> k)
         k++;

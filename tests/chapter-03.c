@@ -9,6 +9,7 @@
 #define _XOPEN_SOURCE 700 /* popen */
 #include <criterion/criterion.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -121,6 +122,24 @@ Test(rng, below_matches_python)
     rng_seed(&r, 42);
     for (int i = 0; i < 7; i++)
         cr_assert_eq(rng_below(&r, n[i]), want[i], "n = %u", n[i]);
+}
+
+Test(rng, no_draw_is_below_0, .signal = SIGABRT)
+{
+    /* rng.h: n >= 1.  No number is below 0, so Python's loop, and a
+     * plain copy of it, would draw for ever; the program stops. */
+    Rng r;
+    rng_seed(&r, 42);
+    rng_below(&r, 0);
+}
+
+Test(rng, zero_bits_are_not_a_draw, .signal = SIGABRT)
+{
+    /* rng.h: 1 <= k <= 32.  k = 0 would shift a 32-bit word by 32,
+     * which C leaves undefined; the program stops. */
+    Rng r;
+    rng_seed(&r, 42);
+    rng_bits(&r, 0);
 }
 
 Test(rng, below_takes_all_32_bits_for_large_n)

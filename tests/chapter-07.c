@@ -1975,6 +1975,17 @@ Test(model, a_second_backward_pass_adds_to_the_first)
     model_free(m);
 }
 
+Test(mlp, one_token_is_no_sequence, .signal = SIGABRT)
+{
+    /* mlp.h: n >= 2.  One token predicts nothing, and the mean of no
+     * losses would be 0 / 0; the program stops. */
+    Rng r;
+    rng_seed(&r, 42);
+    Mlp *m = mlp_new(27, 16, 64, &r);
+    const int token = 26;
+    mlp_forward(m, &token, 1);
+}
+
 Test(mlp, parameters_are_drawn_in_order_from_n_0_0_08)
 {
     /* mlp.h: "every parameter drawn from N(0, 0.08^2) in order": the
