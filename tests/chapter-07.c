@@ -1528,21 +1528,39 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
     expect_refusal(args, path, "more than 8 lines");
 }
 
+/* Into zeros, then into ones: where a backward pass adds, the second is
+ * the first plus 1, to rounding (a few units in the last place of
+ * numbers of order 1 to 10, far below 1e-12); where it overwrote, the
+ * two would be equal, 1 apart. */
+static void expect_added(const char *what, const double *zero,
+                         const double *one, int n)
+{
+    for (int i = 0; i < n; i++)
+        cr_assert_float_eq(one[i] - 1, zero[i], 1e-12, "%s[%d]: %.17g, "
+                           "%.17g", what, i, zero[i], one[i]);
+}
+
+static void set_to(double *x, int n, double to)
+{
+    for (int i = 0; i < n; i++)
+        x[i] = to;
+}
+
 Test(layers, every_backward_pass_adds_into_its_gradients, .init = seed_rng)
 {
     /* layers.h: each backward pass "adds (+=) into the gradients it is
      * given".  Into zeros, then into ones: the second is 1 + the first,
-     * exactly (the same one addition, 1 + x instead of 0 + x). */
-    RelCase k;
-    fill(k.in, T * C, 1.0), fill(k.r, T * C, 1.0);
+     * exactly (the same one addition, 1 + x instead of 0 + x), where each
+     * gradient is one term; to rounding where it is a sum (expect_added). */
+    RelCase rel;
+    fill(rel.in, T * C, 1.0), fill(rel.r, T * C, 1.0);
     double zero[T * C], one[T * C];
     void (*const unary[2])(double *, const double *, const double *, int) =
         {relu_backward, gelu_backward};
     for (int f = 0; f < 2; f++) {
-        for (int i = 0; i < T * C; i++)
-            zero[i] = 0, one[i] = 1;
-        unary[f](zero, k.r, k.in, T * C);
-        unary[f](one, k.r, k.in, T * C);
+        set_to(zero, T * C, 0), set_to(one, T * C, 1);
+        unary[f](zero, rel.r, rel.in, T * C);
+        unary[f](one, rel.r, rel.in, T * C);
         for (int i = 0; i < T * C; i++)
             cr_assert_eq(one[i], 1 + zero[i], "function %d, %d", f, i);
     }
@@ -1550,8 +1568,7 @@ Test(layers, every_backward_pass_adds_into_its_gradients, .init = seed_rng)
     fill(x.logits, T * V, 2.0);
     xent_probe(&x);
     double dz0[T * V] = {0}, dz1[T * V];
-    for (int i = 0; i < T * V; i++)
-        dz1[i] = 1;
+    set_to(dz1, T * V, 1);
     softmax_xent_backward(dz0, x.probs, x.targets, T, V);
     softmax_xent_backward(dz1, x.probs, x.targets, T, V);
     for (int i = 0; i < T * V; i++)
@@ -1560,6 +1577,63 @@ Test(layers, every_backward_pass_adds_into_its_gradients, .init = seed_rng)
     residual_backward(da, db, g, 3);
     for (int i = 0; i < 3; i++)
         cr_assert_eq(da[i], 1 + g[i], "da adds too");
+
+    LinearCase lin = {.t = T};
+    fill(lin.in, T * C, 1.0), fill(lin.w, OC * C, 1.0);
+    fill(lin.r, T * OC, 1.0);
+    double din[2][T * C], dw[2][OC * C];
+    for (int k = 0; k < 2; k++) {
+        set_to(din[k], T * C, k), set_to(dw[k], OC * C, k);
+        linear_backward(din[k], dw[k], lin.r, lin.in, lin.w, T, C, OC);
+    }
+    expect_added("linear din", din[0], din[1], T * C);
+    expect_added("linear dw", dw[0], dw[1], OC * C);
+
+    NormCase nc;
+    fill(nc.in, T * C, 1.0), fill(nc.r, T * C, 1.0);
+    fill(nc.gain, C, 1.0), fill(nc.bias, C, 1.0);
+    rmsnorm_probe(&nc);
+    for (int k = 0; k < 2; k++) {
+        set_to(din[k], T * C, k);
+        rmsnorm_backward(din[k], nc.r, nc.in, nc.scale, T, C);
+    }
+    expect_added("rmsnorm", din[0], din[1], T * C);
+    double dgain[2][C], dbias[2][C];
+    layernorm_probe(&nc);
+    for (int k = 0; k < 2; k++) {
+        set_to(din[k], T * C, k), set_to(dgain[k], C, k);
+        set_to(dbias[k], C, k);
+        layernorm_backward(din[k], dgain[k], dbias[k], nc.r, nc.in, nc.mean,
+                           nc.scale, nc.gain, T, C);
+    }
+    expect_added("layernorm in", din[0], din[1], T * C);
+    expect_added("gain", dgain[0], dgain[1], C);
+    expect_added("bias", dbias[0], dbias[1], C);
+
+    AttCase at = {.t = T};
+    fill(at.q, T * C, 1.0), fill(at.k, T * C, 1.0), fill(at.v, T * C, 1.0);
+    fill(at.r, T * C, 1.0);
+    attention_probe(&at);
+    double dq[2][T * C], dk[2][T * C], dv[2][T * C], datt[H * T * T];
+    for (int k = 0; k < 2; k++) {
+        set_to(dq[k], T * C, k), set_to(dk[k], T * C, k);
+        set_to(dv[k], T * C, k);
+        attention_backward(dq[k], dk[k], dv[k], datt, at.r, at.att, at.q,
+                           at.k, at.v, T, C, H);
+    }
+    expect_added("dq", dq[0], dq[1], T * C);
+    expect_added("dk", dk[0], dk[1], T * C);
+    expect_added("dv", dv[0], dv[1], T * C);
+
+    EmbedCase em = {.tokens = {6, 2, 2, 0, 6}};
+    fill(em.r, T * C, 1.0);
+    double dwte[2][V * C], dwpe[2][T * C];
+    for (int k = 0; k < 2; k++) {
+        set_to(dwte[k], V * C, k), set_to(dwpe[k], T * C, k);
+        embed_backward(dwte[k], dwpe[k], em.r, em.tokens, T, C);
+    }
+    expect_added("dwte", dwte[0], dwte[1], V * C);
+    expect_added("dwpe", dwpe[0], dwpe[1], T * C);
 }
 
 Test(layers, relu_passes_no_gradient_at_zero)
@@ -1790,88 +1864,6 @@ Test(layers, rmsnorm_and_attention_are_chapter_3s_to_the_bit, .init = seed_rng,
         cr_assert_eq(att[(P - 1) * P + s], vatt[s]->data, "weight %d", s);
     for (int i = 0; i < D; i++)
         cr_assert_eq(out[(P - 1) * D + i], vout[i]->data, "%d", i);
-}
-
-/* Into zeros, then into ones: where a backward pass adds, the second is
- * the first plus 1, to rounding (a few units in the last place of
- * numbers of order 1 to 10, far below 1e-12); where it overwrote, the
- * two would be equal, 1 apart. */
-static void expect_added(const char *what, const double *zero,
-                         const double *one, int n)
-{
-    for (int i = 0; i < n; i++)
-        cr_assert_float_eq(one[i] - 1, zero[i], 1e-12, "%s[%d]: %.17g, "
-                           "%.17g", what, i, zero[i], one[i]);
-}
-
-static void set_to(double *x, int n, double to)
-{
-    for (int i = 0; i < n; i++)
-        x[i] = to;
-}
-
-Test(layers, every_layer_adds_into_its_gradients, .init = seed_rng)
-{
-    /* layers.h: each backward pass "adds (+=) into the gradients it is
-     * given", the ones not tested above too: linear, rmsnorm, attention
-     * (its three), the embedding (both tables) and layer norm (its
-     * three). */
-    LinearCase lin = {.t = T};
-    fill(lin.in, T * C, 1.0), fill(lin.w, OC * C, 1.0);
-    fill(lin.r, T * OC, 1.0);
-    double din[2][T * C], dw[2][OC * C];
-    for (int k = 0; k < 2; k++) {
-        set_to(din[k], T * C, k), set_to(dw[k], OC * C, k);
-        linear_backward(din[k], dw[k], lin.r, lin.in, lin.w, T, C, OC);
-    }
-    expect_added("linear din", din[0], din[1], T * C);
-    expect_added("linear dw", dw[0], dw[1], OC * C);
-
-    NormCase nc;
-    fill(nc.in, T * C, 1.0), fill(nc.r, T * C, 1.0);
-    fill(nc.gain, C, 1.0), fill(nc.bias, C, 1.0);
-    rmsnorm_probe(&nc);
-    for (int k = 0; k < 2; k++) {
-        set_to(din[k], T * C, k);
-        rmsnorm_backward(din[k], nc.r, nc.in, nc.scale, T, C);
-    }
-    expect_added("rmsnorm", din[0], din[1], T * C);
-    double dgain[2][C], dbias[2][C];
-    layernorm_probe(&nc);
-    for (int k = 0; k < 2; k++) {
-        set_to(din[k], T * C, k), set_to(dgain[k], C, k);
-        set_to(dbias[k], C, k);
-        layernorm_backward(din[k], dgain[k], dbias[k], nc.r, nc.in, nc.mean,
-                           nc.scale, nc.gain, T, C);
-    }
-    expect_added("layernorm in", din[0], din[1], T * C);
-    expect_added("gain", dgain[0], dgain[1], C);
-    expect_added("bias", dbias[0], dbias[1], C);
-
-    AttCase at = {.t = T};
-    fill(at.q, T * C, 1.0), fill(at.k, T * C, 1.0), fill(at.v, T * C, 1.0);
-    fill(at.r, T * C, 1.0);
-    attention_probe(&at);
-    double dq[2][T * C], dk[2][T * C], dv[2][T * C], datt[H * T * T];
-    for (int k = 0; k < 2; k++) {
-        set_to(dq[k], T * C, k), set_to(dk[k], T * C, k);
-        set_to(dv[k], T * C, k);
-        attention_backward(dq[k], dk[k], dv[k], datt, at.r, at.att, at.q,
-                           at.k, at.v, T, C, H);
-    }
-    expect_added("dq", dq[0], dq[1], T * C);
-    expect_added("dk", dk[0], dk[1], T * C);
-    expect_added("dv", dv[0], dv[1], T * C);
-
-    EmbedCase em = {.tokens = {6, 2, 2, 0, 6}};
-    fill(em.r, T * C, 1.0);
-    double dwte[2][V * C], dwpe[2][T * C];
-    for (int k = 0; k < 2; k++) {
-        set_to(dwte[k], V * C, k), set_to(dwpe[k], T * C, k);
-        embed_backward(dwte[k], dwpe[k], em.r, em.tokens, T, C);
-    }
-    expect_added("dwte", dwte[0], dwte[1], V * C);
-    expect_added("dwpe", dwpe[0], dwpe[1], T * C);
 }
 
 Test(layers, attention_leaves_the_weights_gradients_in_datt,
