@@ -321,6 +321,39 @@ static int print_word_engines(const double *graph, int n)
     corpus_free(c);
     return 1;
 }
+/* Whether s is where a field ends: at a space, or where the line does. */
+static int field_ends(const char *s)
+{
+    return *s == ' ' || *s == '\n' || *s == '\0';
+}
+
+/* Reads the number that starts at *s, after any spaces, and moves *s
+   past it; 0 if there is none, if more follows it in the same field,
+   or if a whole one does not fit in a long. */
+static int next_long(const char **s, long *n)
+{
+    char *end;
+    errno = 0;
+    *n = strtol(*s, &end, 10);
+    int ok = end != *s && field_ends(end) && errno == 0;
+    *s = end;
+    return ok;
+}
+
+static int next_double(const char **s, double *x)
+{
+    char *end;
+    *x = strtod(*s, &end);
+    int ok = end != *s && field_ends(end);
+    *s = end;
+    return ok;
+}
+
+/* Whether nothing but spaces and the line's end is left at s. */
+static int line_ends(const char *s)
+{
+    return s[strspn(s, " \n")] == '\0';
+}
 /* The Python original (the published microgpt.py, Python 3.11.7, its
    1000 steps on tests/data/names.txt), timed on a 2-core Xeon like the
    book's build machine, on two days: 148.6 s, and 216.6 s on a day when
@@ -344,12 +377,14 @@ enum { MAX_BENCH = 8 };
 static int read_bench_line(const char *line, Bench *b)
 {
     long steps, runs;
-    int model_end = 0, engine_end = 0, end = 0;
-    if (sscanf(line, "%15s%n %15s%n %ld %lf %lf %ld %n", b->model,
-               &model_end, b->engine, &engine_end, &steps, &b->per_second,
-               &b->peak_kb, &runs, &end) != 6
-        || line[model_end] != ' ' || line[engine_end] != ' '
-        || line[end] != '\0' || steps < 1 || steps > INT_MAX || runs < 1
+    int model_end = 0, engine_end = 0, at = 0;
+    sscanf(line, "%15s%n %15s%n %n", b->model, &model_end, b->engine,
+           &engine_end, &at);
+    const char *s = line + at;
+    if (!at || line[model_end] != ' ' || line[engine_end] != ' '
+        || !next_long(&s, &steps) || !next_double(&s, &b->per_second)
+        || !next_double(&s, &b->peak_kb) || !next_long(&s, &runs)
+        || !line_ends(s) || steps < 1 || steps > INT_MAX || runs < 1
         || runs > INT_MAX)
         return 0;
     b->steps = (int)steps, b->runs = (int)runs;
@@ -427,8 +462,21 @@ typedef struct {
     double us[3];  /* the parts' mean microseconds a step */
 } Phases;
 
+typedef struct {
+    int passes;    /* 0 until its line is read */
+    long params;   /* each pass's square roots and divisions */
+    double us;     /* the mean microseconds a pass */
+} Floor;
+
+typedef struct {
+    Phases step[2][2];  /* by model and engine */
+    Floor floor[2];     /* by model */
+} Timings;
+
 static const char *const MODELS[2] = {"word", "char"};
 static const char *const ENGINES[2] = {"autograd", "manual"};
+static const char *const LINES[3] = {"autograd engine", "manual engine",
+                                     "floor"};
 static const char *const PARTS[2][3] = {
     {"building the graph", "the backward walk", "Adam"},
     {"forward", "backward", "AdamW"}};
@@ -444,21 +492,16 @@ static double step_us(const Phases *p)
     return p->us[0] + p->us[1] + p->us[2];
 }
 
-/* Puts one line in its place in p: NULL, or what is wrong with it. */
-static const char *read_phase_line(const char *line, Phases p[2][2])
+/* A step's line, after its names, into *p: NULL, or what is wrong. */
+static const char *read_step(const char *s, Phases *p)
 {
-    char model[16], engine[16];
     Phases q;
     long steps;
-    int end = 0;
-    if (sscanf(line, "%15s %15s %ld %ld %lf %lf %lf %n", model, engine,
-               &steps, &q.nodes, &q.us[0], &q.us[1], &q.us[2], &end) != 7
-        || line[end] != '\0')
+    if (!next_long(&s, &steps) || !next_long(&s, &q.nodes)
+        || !next_double(&s, &q.us[0]) || !next_double(&s, &q.us[1])
+        || !next_double(&s, &q.us[2]) || !line_ends(s))
         return "is not a model, an engine, steps, nodes and three times";
-    int m = index_of(model, MODELS), e = index_of(engine, ENGINES);
-    if (m < 0 || e < 0)
-        return "names a model or an engine not timed here";
-    if (p[m][e].steps)
+    if (p->steps)
         return "times a model and engine again";
     int bad = steps < 1 || steps > INT_MAX || q.nodes < 0
               || !(step_us(&q) > 0 && isfinite(step_us(&q)));
@@ -467,11 +510,44 @@ static const char *read_phase_line(const char *line, Phases p[2][2])
     if (bad)
         return "has a count or a time that cannot be";
     q.steps = (int)steps;
-    p[m][e] = q;
+    *p = q;
     return NULL;
 }
 
-static int read_phases(const char *path, Phases p[2][2])
+/* A floor's line, after its names, into *f: NULL, or what is wrong. */
+static const char *read_floor(const char *s, Floor *f)
+{
+    long passes, params;
+    double us;
+    if (!next_long(&s, &passes) || !next_long(&s, &params)
+        || !next_double(&s, &us) || !line_ends(s))
+        return "is not a model, floor, passes, parameters and a time";
+    if (f->passes)
+        return "times a model's floor again";
+    if (passes < 1 || passes > INT_MAX || params < 1
+        || !(us > 0 && isfinite(us)))
+        return "has a count or a time that cannot be";
+    *f = (Floor){(int)passes, params, us};
+    return NULL;
+}
+
+/* Puts one line in its place in p: NULL, or what is wrong with it. */
+static const char *read_phase_line(const char *line, Timings *p)
+{
+    char model[16], engine[16];
+    int at = 0;
+    sscanf(line, "%15s %15s %n", model, engine, &at);
+    if (!at)
+        return "is not a model, an engine, steps, nodes and three times";
+    int m = index_of(model, MODELS), e = index_of(engine, ENGINES);
+    int is_floor = !strcmp(engine, "floor");
+    if (m < 0 || (e < 0 && !is_floor))
+        return "names a model or an engine not timed here";
+    return is_floor ? read_floor(line + at, &p->floor[m])
+                    : read_step(line + at, &p->step[m][e]);
+}
+
+static int read_phases(const char *path, Timings *p)
 {
     FILE *f = fopen(path, "r");
     if (!f) {
@@ -491,36 +567,59 @@ static int read_phases(const char *path, Phases p[2][2])
         return 0;
     }
     for (int m = 0; m < 2; m++)
-        for (int e = 0; e < 2; e++)
-            if (!p[m][e].steps) {
+        for (int e = 0; e < 3; e++)
+            if (e < 2 ? !p->step[m][e].steps : !p->floor[m].passes) {
                 fprintf(stderr, "backprop-demo: %s: no line for the %s "
-                        "model's %s engine\n", path, MODELS[m], ENGINES[e]);
+                        "model's %s\n", path, MODELS[m], LINES[e]);
                 return 0;
             }
     return 1;
 }
-static void print_share(const char *name, const Phases *p)
+static void print_share(const char *name, double part, double whole)
 {
-    printf("%%%% %s\n%.0f%%\n", name, 100 * p->us[2] / step_us(p));
+    printf("%%%% %s\n%.0f%%\n", name, 100 * part / whole);
+}
+
+/* x > 10 to its first two digits, with commas: 20356 is "20,000". */
+static const char *two_digits(double x, char *buf)
+{
+    double unit = pow(10, floor(log10(x)) - 1);
+    return with_commas((size_t)(round(x / unit) * unit), buf);
+}
+
+/* The figures the prose names. */
+static void print_phase_figures(const Timings *p)
+{
+    const Phases (*s)[2] = p->step;
+    char name[64], buf[NUMBER_ROOM];
+    print_share("phases-adam-word", s[0][0].us[2], step_us(&s[0][0]));
+    print_share("phases-adam-char", s[1][0].us[2], step_us(&s[1][0]));
+    print_share("phases-adamw-word", s[0][1].us[2], step_us(&s[0][1]));
+    print_share("phases-adamw-char", s[1][1].us[2], step_us(&s[1][1]));
+    printf("%%%% phases-nodes-word\n%s\n",
+           with_commas((size_t)s[0][0].nodes, buf));
+    for (int m = 0; m < 2; m++) {
+        printf("%%%% phases-floor-%s\n%s\n", MODELS[m],
+               duration(p->floor[m].us * 1e-6, buf));
+        snprintf(name, sizeof name, "phases-floor-share-%s", MODELS[m]);
+        print_share(name, p->floor[m].us, s[m][1].us[2]);
+    }
+    printf("%%%% python-ceiling\n%s\n", two_digits(PYTHON_SECONDS / 1000
+           / (p->floor[1].us * 1e-6), buf));
 }
 
 /* The table; as the book's figures (with their names) if figures. */
-static void print_phases(Phases p[2][2], int figures)
+static void print_phases(const Timings *p, int figures)
 {
     if (figures) {
-        char buf[NUMBER_ROOM];
-        print_share("phases-adam-word", &p[0][0]);
-        print_share("phases-adam-char", &p[1][0]);
-        print_share("phases-adamw-word", &p[0][1]);
-        print_share("phases-adamw-char", &p[1][1]);
-        printf("%%%% phases-nodes-word\n%s\n%%%% phases\n",
-               with_commas((size_t)p[0][0].nodes, buf));
+        print_phase_figures(p);
+        printf("%%%% phases\n");
     }
     printf("| model | engine | steps | part of a step | per step | share "
            "|\n|:--|:--|--:|:--|--:|--:|\n");
     for (int m = 0; m < 2; m++)
         for (int e = 0; e < 2; e++) {
-            const Phases *q = &p[m][e];
+            const Phases *q = &p->step[m][e];
             char t[NUMBER_ROOM];
             printf("| %s | %s | %d ", MODELS[m], ENGINES[e], q->steps);
             for (int k = 0; k < 3; k++)
@@ -529,6 +628,9 @@ static void print_phases(Phases p[2][2], int figures)
                        100 * q->us[k] / step_us(q));
             printf("| | | | the whole step | %s | |\n",
                    duration(step_us(q) * 1e-6, t));
+            if (e == 1)
+                printf("| | | | AdamW's floor | %s | |\n",
+                       duration(p->floor[m].us * 1e-6, t));
         }
 }
 
@@ -546,7 +648,7 @@ int main(int argc, char **argv)
     const char *log = argc >= 4 ? argv[3] : "build/runs/word.csv";
     const char *parts = argc == 5 ? argv[4] : "build/bench/phases-book.txt";
     Bench b[MAX_BENCH];
-    Phases p[2][2] = {{{0}}};
+    Timings p = {0};
     if (bench) {
         int rows = read_bench(path, b);
         if (rows)
@@ -554,9 +656,9 @@ int main(int argc, char **argv)
         return rows ? 0 : 1;
     }
     if (phases) {
-        int ok = read_phases(path, p);
+        int ok = read_phases(path, &p);
         if (ok)
-            print_phases(p, 0);
+            print_phases(&p, 0);
         return ok ? 0 : 1;
     }
     /* Every file is read before any figure is worked out, so that a bad
@@ -564,7 +666,7 @@ int main(int argc, char **argv)
     static double graph[WORD_STEPS];
     int rows = read_bench(path, b);
     int steps = rows ? read_losses(log, graph) : 0;
-    if (!steps || !read_phases(parts, p))
+    if (!steps || !read_phases(parts, &p))
         return 1;
     print_mlp_figures();
     print_dot_figures();
@@ -572,6 +674,6 @@ int main(int argc, char **argv)
         || !print_word_engines(graph, steps))
         return 1;
     print_bench(b, rows, 1);
-    print_phases(p, 1);
+    print_phases(&p, 1);
     return 0;
 }

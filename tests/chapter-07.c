@@ -1351,7 +1351,10 @@ Test(engine, the_phases_table_from_a_hand_made_file)
      * characters' autograd step 3 x 100 = 300 µs, a third each, which
      * the table and the figure both round to 33% (the three shares
      * printed add up to 99%); their manual one's 12 + 20 + 8 = 40 µs,
-     * AdamW 20%. */
+     * AdamW 20%.  AdamW's floors: 144 µs, 144 / 160 = 90% of the word
+     * model's AdamW, and 7.43 µs, shown as 7.4 µs, 7.43 / 8 = 92.875%,
+     * shown as 93%, of the character model's; and the Python original's
+     * 148.6 ms a step is 148.6 / 0.00743 = 20,000 times that floor. */
     static const char *const rows =
         "| model | engine | steps | part of a step | per step | share |\n"
         "|:--|:--|--:|:--|--:|--:|\n"
@@ -1363,6 +1366,7 @@ Test(engine, the_phases_table_from_a_hand_made_file)
         "| | | | backward | 160.0 µs | 40% |\n"
         "| | | | AdamW | 160.0 µs | 40% |\n"
         "| | | | the whole step | 400.0 µs | |\n"
+        "| | | | AdamW's floor | 144.0 µs | |\n"
         "| char | autograd | 1000 | building the graph | 100.0 µs | 33% |\n"
         "| | | | the backward walk | 100.0 µs | 33% |\n"
         "| | | | Adam | 100.0 µs | 33% |\n"
@@ -1370,7 +1374,8 @@ Test(engine, the_phases_table_from_a_hand_made_file)
         "| char | manual | 1000 | forward | 12.0 µs | 30% |\n"
         "| | | | backward | 20.0 µs | 50% |\n"
         "| | | | AdamW | 8.0 µs | 20% |\n"
-        "| | | | the whole step | 40.0 µs | |\n";
+        "| | | | the whole step | 40.0 µs | |\n"
+        "| | | | AdamW's floor | 7.4 µs | |\n";
     int status;
     char *out = run(STAGE_DIR "/backprop-demo --phases "
                     "tests/data/phases.txt", &status);
@@ -1383,7 +1388,11 @@ Test(engine, the_phases_table_from_a_hand_made_file)
     snprintf(want, sizeof want, "%%%% phases-adam-word\n20%%\n"
              "%%%% phases-adam-char\n33%%\n%%%% phases-adamw-word\n40%%\n"
              "%%%% phases-adamw-char\n20%%\n%%%% phases-nodes-word\n"
-             "30,000\n%%%% phases\n%s", rows);
+             "30,000\n%%%% phases-floor-word\n144.0 µs\n"
+             "%%%% phases-floor-share-word\n90%%\n"
+             "%%%% phases-floor-char\n7.4 µs\n"
+             "%%%% phases-floor-share-char\n93%%\n"
+             "%%%% python-ceiling\n20,000\n%%%% phases\n%s", rows);
     const char *at = strstr(out, want);
     cr_assert_not_null(at, "%s", out);
     cr_assert_str_eq(at, want, "the table ends the output");
@@ -1453,12 +1462,28 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
          "time that cannot be"},
         {"word manual 3000000000 0 1.0 2.0 3.0\n", "line 2 has a count or "
          "a time that cannot be"},  /* more steps than an int holds */
+        /* more steps than a long holds: not a number the reader has */
+        {"word manual 99999999999999999999 0 1.0 2.0 3.0\n", "line 2 is "
+         "not a model, an engine, steps, nodes and three times"},
+        {"word manual 500 0 1.0 2.0 3.0s\n", "line 2 is not a model, an "
+         "engine, steps, nodes and three times"},
+        {"word floor 5000 63296\n", "line 2 is not a model, floor, "
+         "passes, parameters and a time"},
+        {"word floor 5000 0 1.0\n", "line 2 has a count or a time that "
+         "cannot be"},
+        {"word floor 5000 63296 -1.0\n", "line 2 has a count or a time "
+         "that cannot be"},
+        {"words floor 5000 63296 1.0\n", "line 2 names a model or an "
+         "engine not timed here"},
+        {"word floor 5000 63296 1.0\nword floor 5000 63296 1.0\n",
+         "line 3 times a model's floor again"},
         {"word manual 500 0 1.0 inf 3.0\n", "line 2 has a count or a "
          "time that cannot be"},
         {"word manual 500 0 1.0 2.0 3.0%270s\n", "line 2 is longer than "
          "255 bytes"},
-        {"word manual 500 0 1.0 2.0 3.0\n", "no line for the char model's "
-         "autograd engine"}};
+        /* the first line missing, in the order tools/phases writes them */
+        {"word manual 500 0 1.0 2.0 3.0\n", "no line for the word model's "
+         "floor"}};
     const char *missing = "tests/data/no-such-phases.txt";
     expect_refusal("--phases tests/data/no-such-phases.txt", missing,
                    "No such file or directory");
@@ -1496,6 +1521,8 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
         "word manual 5000 2500 -0 3\n",       /* no memory, but signed */
         "word manual 5000 1e-320 13000 3\n",  /* a step of 1e320 s */
         "word manual 5000 1e9 13000 3\n",     /* a step of 1 ns */
+        "word manual 5000 2500 13000 99999999999999999999\n",  /* long */
+        "word manual 5000 2500 13000kB 3\n",
         /* a model's name of 23 bytes, which "%15s" would cut in two */
         "xxxxxxxxxxxxxxxautograd 5000 2500 13000 3\n",
         /* a line of 300 bytes, which fgets would cut in two */
@@ -1766,16 +1793,29 @@ Test(engine, a_bench_file_of_eight_lines_and_a_step_of_one_ms,
                        "%s", out);
 }
 
-Test(engine, a_phases_file_without_the_char_models_manual_line,
+Test(engine, a_phases_file_without_a_char_models_line,
      .init = make_dir, .fini = remove_dir)
 {
-    const char *path = write_in_dir("phases.txt",
-        "word autograd 500 30000 1200.0 2000.0 800.0\n"
-        "word manual 5000 0 80.0 160.0 160.0\n"
-        "char autograd 1000 5000 100.0 100.0 100.0\n");
-    char args[256];
-    snprintf(args, sizeof args, "--phases %s", path);
-    expect_refusal(args, path, "no line for the char model's manual engine");
+    /* tests/data/phases.txt without its fifth line, then its sixth. */
+    static const char *const lines[] = {
+        "word autograd 500 30000 1200.0 2000.0 800.0\n",
+        "word manual 5000 0 80.0 160.0 160.0\n",
+        "word floor 5000 63296 144.0\n",
+        "char autograd 1000 5000 100.0 100.0 100.0\n",
+        "char manual 1000 0 12.0 20.0 8.0\n",
+        "char floor 1000 4192 7.43\n"};
+    static const char *const missing[] = {"manual engine", "floor"};
+    for (int k = 0; k < 2; k++) {
+        char text[512] = "", args[256], says[64];
+        for (int i = 0; i < 6; i++)
+            if (i != 4 + k)
+                strcat(text, lines[i]);
+        const char *path = write_in_dir("phases.txt", text);
+        snprintf(args, sizeof args, "--phases %s", path);
+        snprintf(says, sizeof says, "no line for the char model's %s",
+                 missing[k]);
+        expect_refusal(args, path, says);
+    }
 }
 
 Test(engine, backprop_demo_refuses_extra_arguments_and_names_one_bad_file,

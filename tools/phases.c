@@ -12,6 +12,10 @@
      model engine steps nodes-a-step part1 part2 part3
    the parts in that order, each the mean microseconds a step; the
    nodes are the autograd graph's mean size, 0 for the manual engine.
+   After each step of the manual engine it also times AdamW's floor,
+   the square root and the division AdamW makes for each parameter and
+   nothing else, and prints a line for it after the engine's:
+     model floor passes parameters microseconds-a-pass
    `backprop-demo --phases` formats the lines as a table.  The parts add
    up to about a step of `microgpt train`, not exactly: reading the
    clock between them costs a little, each part starts where the last
@@ -22,6 +26,7 @@
    the character reference configuration 1000).  Run from the project's
    top directory: it reads data/sentences.txt and tests/data/names.txt. */
 #define _POSIX_C_SOURCE 200809L
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -90,13 +95,32 @@ static void autograd(const Setup *s, int steps)
     values_free();
 }
 
+/* Where floor_pass writes; outside the function, so that the compiler
+   cannot find the writes useless and leave them out. */
+static double *floor_out;
+
+/* The work AdamW cannot do without, a square root and a division for
+   each parameter, on Adam's moments as they stand, and nothing else;
+   returns the seconds it took. */
+static double floor_pass(const Adam *a)
+{
+    double t0 = now();
+    for (size_t i = 0; i < a->n; i++)
+        floor_out[i] = a->m[i] / (sqrt(a->v[i]) + a->eps);
+    return now() - t0;
+}
+
 static void manual(const Setup *s, int steps)
 {
     Corpus *c;
     Run *r = start(s, &c);
     Manual *e = manual_new(&r->model->cfg);
     manual_load(e, r->model);
-    double part[3] = {0};
+    double part[3] = {0}, floor = 0;
+    if (!(floor_out = calloc(r->adam->n, sizeof *floor_out))) {
+        fprintf(stderr, "phases: out of memory\n");
+        exit(1);
+    }
     for (int i = 0; i < steps; i++) {
         int ids[RUN_MAX_TOKENS], n = run_document(r, c, ids);
         double t0 = now();
@@ -107,10 +131,14 @@ static void manual(const Setup *s, int steps)
         adamw_update(r->adam, e->params, e->grads, 0.0);
         double t3 = now();
         part[0] += t1 - t0, part[1] += t2 - t1, part[2] += t3 - t2;
+        floor += floor_pass(r->adam);
     }
     printf("%s manual %d 0 %.1f %.1f %.1f\n", s->name, steps,
            1e6 * part[0] / steps, 1e6 * part[1] / steps,
            1e6 * part[2] / steps);
+    printf("%s floor %d %zu %.1f\n", s->name, steps, r->adam->n,
+           1e6 * floor / steps);
+    free(floor_out);
     manual_free(e);
     run_free(r);
     corpus_free(c);
