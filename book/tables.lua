@@ -33,7 +33,7 @@ local function room(cell, words_only)
   return most + 1
 end
 
-function Table(t)
+local function widths(t)
   local ruled = false
   for _, spec in ipairs(t.colspecs) do
     if spec[2] and spec[2] > 0 then ruled = true end
@@ -69,6 +69,17 @@ function Table(t)
   for j, spec in ipairs(t.colspecs) do
     local w = need[j] <= SHORT and need[j] or need[j] * scale
     t.colspecs[j] = {spec[1], w / total}
+  end
+  return t
+end
+
+-- In the HTML book a table sits in a box of its own that scrolls
+-- sideways when the table is wider than the page (on a phone, say), so
+-- that the page itself never does; book.css keeps its numbers whole.
+function Table(t)
+  t = widths(t) or t
+  if FORMAT:match("html") then
+    return pandoc.Div(t, pandoc.Attr("", {"table"}))
   end
   return t
 end
