@@ -2,6 +2,7 @@
    central differences and against the graph, the two engines' runs,
    and the tables of a benchmark and of where a step's time goes. */
 #define _POSIX_C_SOURCE 200809L  /* clock_gettime */
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -321,21 +322,54 @@ static int print_word_engines(const double *graph, int n)
     corpus_free(c);
     return 1;
 }
+enum { LINE_ROOM = 256 };  /* a line of up to 255 bytes, and its NUL */
+
+/* Reads the next line of f into line, which has LINE_ROOM bytes, without
+   its '\n': 1 if there is one, 0 at the end of the file, -1 if it is
+   too long, -2 if it holds a NUL byte. */
+static int read_line(FILE *f, char *line)
+{
+    int c, n = 0;
+    while ((c = getc(f)) != EOF && c != '\n') {
+        if (n == LINE_ROOM - 1 || c == '\0')
+            return n == LINE_ROOM - 1 ? -1 : -2;
+        line[n++] = (char)c;
+    }
+    line[n] = '\0';
+    return c != EOF || n > 0;
+}
+
+/* Reads a line's first two fields into model and engine, which have 16
+   bytes each; returns where the rest of the line starts, or NULL unless
+   each is a lowercase word of at most 15 letters with a space after. */
+static const char *read_names(const char *line, char *model, char *engine)
+{
+    static const char az[] = "abcdefghijklmnopqrstuvwxyz";
+    int model_end = 0, engine_end = 0;
+    sscanf(line, "%15s%n %15s%n", model, &model_end, engine, &engine_end);
+    if (!engine_end || line[model_end] != ' ' || line[engine_end] != ' '
+        || model[strspn(model, az)] || engine[strspn(engine, az)])
+        return NULL;
+    return line + engine_end;
+}
+
 /* Whether s is where a field ends: at a space, or where the line does. */
 static int field_ends(const char *s)
 {
-    return *s == ' ' || *s == '\n' || *s == '\0';
+    return *s == ' ' || *s == '\0';
 }
 
-/* Reads the number that starts at *s, after any spaces, and moves *s
+/* Reads the number that starts after the spaces at *s, and moves *s
    past it; 0 if there is none, if more follows it in the same field,
    or if a whole one does not fit in a long. */
 static int next_long(const char **s, long *n)
 {
     char *end;
+    *s += strspn(*s, " ");
     errno = 0;
     *n = strtol(*s, &end, 10);
-    int ok = end != *s && field_ends(end) && errno == 0;
+    int ok = end != *s && !isspace((unsigned char)**s) && field_ends(end)
+             && errno == 0;
     *s = end;
     return ok;
 }
@@ -343,16 +377,17 @@ static int next_long(const char **s, long *n)
 static int next_double(const char **s, double *x)
 {
     char *end;
+    *s += strspn(*s, " ");
     *x = strtod(*s, &end);
-    int ok = end != *s && field_ends(end);
+    int ok = end != *s && !isspace((unsigned char)**s) && field_ends(end);
     *s = end;
     return ok;
 }
 
-/* Whether nothing but spaces and the line's end is left at s. */
+/* Whether nothing but spaces is left at s. */
 static int line_ends(const char *s)
 {
-    return s[strspn(s, " \n")] == '\0';
+    return s[strspn(s, " ")] == '\0';
 }
 /* The Python original (the published microgpt.py, Python 3.11.7, its
    1000 steps on tests/data/names.txt), timed on a 2-core Xeon like the
@@ -371,26 +406,20 @@ typedef struct {
 enum { MAX_BENCH = 8 };
 
 /* Whether line is one that tools/bench writes; if so, its fields.  A
-   name too long for its 15 bytes would be read in two pieces, so each
-   must end where a space does; a step takes between a nanosecond and a
-   finite time. */
+   step takes more than a nanosecond and less than 1000 s, and a run
+   uses at most a terabyte. */
 static int read_bench_line(const char *line, Bench *b)
 {
     long steps, runs;
-    int model_end = 0, engine_end = 0, at = 0;
-    sscanf(line, "%15s%n %15s%n %n", b->model, &model_end, b->engine,
-           &engine_end, &at);
-    const char *s = line + at;
-    if (!at || line[model_end] != ' ' || line[engine_end] != ' '
-        || !next_long(&s, &steps) || !next_double(&s, &b->per_second)
+    const char *s = read_names(line, b->model, b->engine);
+    if (!s || !next_long(&s, &steps) || !next_double(&s, &b->per_second)
         || !next_double(&s, &b->peak_kb) || !next_long(&s, &runs)
         || !line_ends(s) || steps < 1 || steps > INT_MAX || runs < 1
         || runs > INT_MAX)
         return 0;
     b->steps = (int)steps, b->runs = (int)runs;
-    return b->per_second > 0 && b->per_second < 1e9
-           && isfinite(1 / b->per_second) && !signbit(b->peak_kb)
-           && isfinite(b->peak_kb);
+    return b->per_second > 1e-3 && b->per_second < 1e9
+           && !signbit(b->peak_kb) && b->peak_kb <= 1e9;
 }
 
 static int read_bench(const char *path, Bench *b)
@@ -400,11 +429,10 @@ static int read_bench(const char *path, Bench *b)
         fprintf(stderr, "backprop-demo: %s: %s\n", path, strerror(errno));
         return 0;
     }
-    char line[256];
-    int n = 0, ok = 1;
-    while (ok && fgets(line, sizeof line, f)) {
-        int whole = strchr(line, '\n') || feof(f);  /* not cut by fgets */
-        ok = n < MAX_BENCH && whole && read_bench_line(line, &b[n]);
+    char line[LINE_ROOM];
+    int n = 0, ok = 1, got;
+    while (ok && (got = read_line(f, line)) != 0) {
+        ok = n < MAX_BENCH && got > 0 && read_bench_line(line, &b[n]);
         n++;
     }
     fclose(f);
@@ -492,6 +520,13 @@ static double step_us(const Phases *p)
     return p->us[0] + p->us[1] + p->us[2];
 }
 
+/* Whether us microseconds could be a part of a step, or a pass: at
+   least a nanosecond, and less than 1000 s. */
+static int a_time(double us)
+{
+    return us >= 1e-3 && us < 1e9;
+}
+
 /* A step's line, after its names, into *p: NULL, or what is wrong. */
 static const char *read_step(const char *s, Phases *p)
 {
@@ -503,10 +538,9 @@ static const char *read_step(const char *s, Phases *p)
         return "is not a model, an engine, steps, nodes and three times";
     if (p->steps)
         return "times a model and engine again";
-    int bad = steps < 1 || steps > INT_MAX || q.nodes < 0
-              || !(step_us(&q) > 0 && isfinite(step_us(&q)));
+    int bad = steps < 1 || steps > INT_MAX || q.nodes < 0;
     for (int k = 0; k < 3; k++)
-        bad |= signbit(q.us[k]);
+        bad |= !a_time(q.us[k]);
     if (bad)
         return "has a count or a time that cannot be";
     q.steps = (int)steps;
@@ -524,8 +558,7 @@ static const char *read_floor(const char *s, Floor *f)
         return "is not a model, floor, passes, parameters and a time";
     if (f->passes)
         return "times a model's floor again";
-    if (passes < 1 || passes > INT_MAX || params < 1
-        || !(us > 0 && isfinite(us)))
+    if (passes < 1 || passes > INT_MAX || params < 1 || !a_time(us))
         return "has a count or a time that cannot be";
     *f = (Floor){(int)passes, params, us};
     return NULL;
@@ -535,16 +568,15 @@ static const char *read_floor(const char *s, Floor *f)
 static const char *read_phase_line(const char *line, Timings *p)
 {
     char model[16], engine[16];
-    int at = 0;
-    sscanf(line, "%15s %15s %n", model, engine, &at);
-    if (!at)
+    const char *rest = read_names(line, model, engine);
+    if (!rest)
         return "is not a model, an engine, steps, nodes and three times";
     int m = index_of(model, MODELS), e = index_of(engine, ENGINES);
     int is_floor = !strcmp(engine, "floor");
     if (m < 0 || (e < 0 && !is_floor))
         return "names a model or an engine not timed here";
-    return is_floor ? read_floor(line + at, &p->floor[m])
-                    : read_step(line + at, &p->step[m][e]);
+    return is_floor ? read_floor(rest, &p->floor[m])
+                    : read_step(rest, &p->step[m][e]);
 }
 
 static int read_phases(const char *path, Timings *p)
@@ -554,12 +586,12 @@ static int read_phases(const char *path, Timings *p)
         fprintf(stderr, "backprop-demo: %s: %s\n", path, strerror(errno));
         return 0;
     }
-    char line[256];
+    char line[LINE_ROOM];
     const char *why = NULL;
-    int n = 0;
-    while (!why && fgets(line, sizeof line, f))
-        why = strchr(line, '\n') || feof(f) ? read_phase_line(line, p)
-                                            : "is longer than 255 bytes",
+    int n = 0, got;
+    while (!why && (got = read_line(f, line)) != 0)
+        why = got == -1 ? "is longer than 255 bytes"
+              : got == -2 ? "holds a NUL byte" : read_phase_line(line, p),
         n++;
     fclose(f);
     if (why) {
@@ -580,9 +612,14 @@ static void print_share(const char *name, double part, double whole)
     printf("%%%% %s\n%.0f%%\n", name, 100 * part / whole);
 }
 
-/* x > 10 to its first two digits, with commas: 20356 is "20,000". */
+/* x > 0 to two digits, with commas from 100 on: 7.43 is "7.4", and
+   20356 is "20,000". */
 static const char *two_digits(double x, char *buf)
 {
+    if (x < 99.5) {  /* which %.2g would not write as 1e+02 */
+        snprintf(buf, NUMBER_ROOM, "%.2g", x);
+        return buf;
+    }
     double unit = pow(10, floor(log10(x)) - 1);
     return with_commas((size_t)(round(x / unit) * unit), buf);
 }

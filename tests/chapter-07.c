@@ -1479,6 +1479,22 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
          "line 3 times a model's floor again"},
         {"word manual 500 0 1.0 inf 3.0\n", "line 2 has a count or a "
          "time that cannot be"},
+        /* a part of 1e307 µs, whose share would overflow; an AdamW of no
+         * time, which the floor's share would divide by; a floor so short
+         * that the ceiling's figure would overflow */
+        {"word manual 500 0 1e307 1.0 1.0\n", "line 2 has a count or a "
+         "time that cannot be"},
+        {"word manual 500 0 80.0 160.0 0\n", "line 2 has a count or a "
+         "time that cannot be"},
+        {"word floor 5000 63296 1e-300\n", "line 2 has a count or a time "
+         "that cannot be"},
+        /* fields parted by anything but spaces */
+        {"word\tmanual 500 0 1.0 2.0 3.0\n", "line 2 is not a model, an "
+         "engine, steps, nodes and three times"},
+        {"word manual 500 0 1.0 2.0\t3.0\n", "line 2 is not a model, an "
+         "engine, steps, nodes and three times"},
+        {"word manual 500 0 1.0 2.0 \r3.0\n", "line 2 is not a model, an "
+         "engine, steps, nodes and three times"},
         {"word manual 500 0 1.0 2.0 3.0%270s\n", "line 2 is longer than "
          "255 bytes"},
         /* the first line missing, in the order tools/phases writes them */
@@ -1523,6 +1539,12 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
         "word manual 5000 1e9 13000 3\n",     /* a step of 1 ns */
         "word manual 5000 2500 13000 99999999999999999999\n",  /* long */
         "word manual 5000 2500 13000kB 3\n",
+        "word manual 5000 6e-309 13000 3\n",  /* a step of 1.7e308 s */
+        "word manual 5000 1e-3 13000 3\n",    /* a step of 1000 s */
+        "word manual 5000 2500 2e9 3\n",      /* two terabytes */
+        "word ma|ual 5000 2500 13000 3\n",    /* a name that breaks a table */
+        "word manual 5000\t2500 13000 3\n", "word manual 5000 \r2500 "
+        "13000 3\n",
         /* a model's name of 23 bytes, which "%15s" would cut in two */
         "xxxxxxxxxxxxxxxautograd 5000 2500 13000 3\n",
         /* a line of 300 bytes, which fgets would cut in two */
@@ -1815,6 +1837,74 @@ Test(engine, a_phases_file_without_a_char_models_line,
         snprintf(says, sizeof says, "no line for the char model's %s",
                  missing[k]);
         expect_refusal(args, path, says);
+    }
+}
+
+/* Writes the n bytes at bytes to the file name in the test's directory;
+ * returns its path. */
+static const char *write_bytes(const char *name, const char *bytes,
+                               size_t n)
+{
+    const char *path = in_dir(name);
+    FILE *f = fopen(path, "wb");
+    cr_assert_not_null(f, "%s", path);
+    cr_assert_eq(fwrite(bytes, 1, n, f), n, "%s", path);
+    cr_assert_eq(fclose(f), 0, "%s", path);
+    return path;
+}
+
+Test(engine, a_results_file_with_a_nul_byte_is_refused, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A NUL byte and more in a last line with no '\n' after it: read
+     * with fgets, the line would end at the NUL and the file there, and
+     * the rest would go unseen. */
+    static const char bench[] = "word autograd 500 50 70000 3\0 junk";
+    static const char phases[] =
+        "word autograd 500 30000 1200.0 2000.0 800.0\n"
+        "word manual 5000 0 80.0 160.0 160.0\n"
+        "word floor 5000 63296 144.0\n"
+        "char autograd 1000 5000 100.0 100.0 100.0\n"
+        "char manual 1000 0 12.0 20.0 8.0\n"
+        "char floor 1000 4192 7.43\0 junk";
+    char args[256];
+    const char *path = write_bytes("bench.txt", bench, sizeof bench - 1);
+    snprintf(args, sizeof args, "--bench %s", path);
+    expect_refusal(args, path, "line 1 is not a model, an engine, steps, "
+                   "steps/s, kilobytes and runs");
+    path = write_bytes("phases.txt", phases, sizeof phases - 1);
+    snprintf(args, sizeof args, "--phases %s", path);
+    expect_refusal(args, path, "line 6 holds a NUL byte");
+}
+
+Test(engine, the_ceiling_is_given_to_two_digits_at_any_size,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* The Python original's step, 148.6 ms, over the character model's
+     * floor: by hand, over 1486 µs it is 100; over 2000 µs, 74.3; over
+     * 20000 µs, 7.43; over a nanosecond, the least a time may be,
+     * 148,600,000. */
+    static const struct {
+        const char *floor, *ceiling;
+    } cases[] = {{"1486", "100"}, {"2000", "74"}, {"20000", "7.4"},
+                 {"0.001", "150,000,000"}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char text[512], want[64];
+        snprintf(text, sizeof text,
+                 "word autograd 500 30000 1200.0 2000.0 800.0\n"
+                 "word manual 5000 0 80.0 160.0 160.0\n"
+                 "word floor 5000 63296 144.0\n"
+                 "char autograd 1000 5000 100.0 100.0 100.0\n"
+                 "char manual 1000 0 12.0 20.0 8.0\n"
+                 "char floor 1000 4192 %s\n", cases[i].floor);
+        const char *path = write_in_dir("phases.txt", text);
+        char *out = run_ok(STAGE_DIR "/backprop-demo --figures "
+                           "tests/data/bench.txt tests/data/run.csv %s",
+                           path);
+        snprintf(want, sizeof want, "%%%% python-ceiling\n%s\n",
+                 cases[i].ceiling);
+        cr_assert_not_null(strstr(out, want), "floor %s µs:\n%s",
+                           cases[i].floor, out);
     }
 }
 
