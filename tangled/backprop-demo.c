@@ -324,6 +324,16 @@ static int print_word_engines(const double *graph, int n)
 }
 enum { LINE_ROOM = 256 };  /* a line of up to 255 bytes, and its NUL */
 
+/* The models and engines the files time. */
+static const char *const MODELS[2] = {"word", "char"};
+static const char *const ENGINES[2] = {"autograd", "manual"};
+
+/* i if name is names[i], or -1. */
+static int index_of(const char *name, const char *const names[2])
+{
+    return !strcmp(name, names[0]) ? 0 : !strcmp(name, names[1]) ? 1 : -1;
+}
+
 /* Reads the next line of f into line, which has LINE_ROOM bytes, without
    its '\n': 1 if there is one, 0 at the end of the file, -1 if it is
    too long, -2 if it holds a NUL byte. */
@@ -405,9 +415,9 @@ typedef struct {
 
 enum { MAX_BENCH = 8 };
 
-/* Whether line is one that tools/bench writes; if so, its fields.  A
-   step takes more than a nanosecond and less than 1000 s, and a run
-   uses at most a terabyte. */
+/* Whether line is one that tools/bench writes; if so, its fields.  It
+   names a model and an engine timed here; a step takes more than a
+   nanosecond and less than 1000 s, and a run uses at most a terabyte. */
 static int read_bench_line(const char *line, Bench *b)
 {
     long steps, runs;
@@ -418,7 +428,9 @@ static int read_bench_line(const char *line, Bench *b)
         || runs > INT_MAX)
         return 0;
     b->steps = (int)steps, b->runs = (int)runs;
-    return b->per_second > 1e-3 && b->per_second < 1e9
+    return index_of(b->model, MODELS) >= 0
+           && index_of(b->engine, ENGINES) >= 0
+           && b->per_second > 1e-3 && b->per_second < 1e9
            && !signbit(b->peak_kb) && b->peak_kb <= 1e9;
 }
 
@@ -501,19 +513,11 @@ typedef struct {
     Floor floor[2];     /* by model */
 } Timings;
 
-static const char *const MODELS[2] = {"word", "char"};
-static const char *const ENGINES[2] = {"autograd", "manual"};
 static const char *const LINES[3] = {"autograd engine", "manual engine",
                                      "floor"};
 static const char *const PARTS[2][3] = {
     {"building the graph", "the backward walk", "Adam"},
     {"forward", "backward", "AdamW"}};
-
-/* i if name is names[i], or -1. */
-static int index_of(const char *name, const char *const names[2])
-{
-    return !strcmp(name, names[0]) ? 0 : !strcmp(name, names[1]) ? 1 : -1;
-}
 
 static double step_us(const Phases *p)
 {

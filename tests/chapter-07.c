@@ -1543,6 +1543,8 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
         "word manual 5000 1e-3 13000 3\n",    /* a step of 1000 s */
         "word manual 5000 2500 2e9 3\n",      /* two terabytes */
         "word ma|ual 5000 2500 13000 3\n",    /* a name that breaks a table */
+        "nan autograd 5000 2500 13000 3\n",   /* a model not timed here */
+        "word graph 5000 2500 13000 3\n",     /* an engine not timed here */
         "word manual 5000\t2500 13000 3\n", "word manual 5000 \r2500 "
         "13000 3\n",
         /* a model's name of 23 bytes, which "%15s" would cut in two */
