@@ -351,14 +351,19 @@ static int read_line(FILE *f, char *line)
 
 /* Reads a line's first two fields into model and engine, which have 16
    bytes each; returns where the rest of the line starts, or NULL unless
-   each is a lowercase word of at most 15 letters with a space after. */
+   each is a lowercase word of at most 15 letters, the first at the
+   line's start and each with spaces after. */
 static const char *read_names(const char *line, char *model, char *engine)
 {
     static const char az[] = "abcdefghijklmnopqrstuvwxyz";
     int model_end = 0, engine_end = 0;
     sscanf(line, "%15s%n %15s%n", model, &model_end, engine, &engine_end);
-    if (!engine_end || line[model_end] != ' ' || line[engine_end] != ' '
-        || model[strspn(model, az)] || engine[strspn(engine, az)])
+    if (!engine_end || model[strspn(model, az)] || engine[strspn(engine, az)])
+        return NULL;
+    size_t engine_at = (size_t)engine_end - strlen(engine);
+    if ((size_t)model_end != strlen(model) || line[model_end] != ' '
+        || model_end + strspn(line + model_end, " ") != engine_at
+        || line[engine_end] != ' ')
         return NULL;
     return line + engine_end;
 }

@@ -1495,6 +1495,8 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
          "engine, steps, nodes and three times"},
         {"word manual 500 0 1.0 2.0 \r3.0\n", "line 2 is not a model, an "
          "engine, steps, nodes and three times"},
+        {" word manual 500 0 1.0 2.0 3.0\n", "line 2 is not a model, an "
+         "engine, steps, nodes and three times"},
         {"word manual 500 0 1.0 2.0 3.0%270s\n", "line 2 is longer than "
          "255 bytes"},
         /* the first line missing, in the order tools/phases writes them */
@@ -1546,7 +1548,8 @@ Test(engine, a_missing_or_garbled_bench_file_fails_in_one_line,
         "nan autograd 5000 2500 13000 3\n",   /* a model not timed here */
         "word graph 5000 2500 13000 3\n",     /* an engine not timed here */
         "word manual 5000\t2500 13000 3\n", "word manual 5000 \r2500 "
-        "13000 3\n",
+        "13000 3\n", "\tword manual 5000 2500 13000 3\n",
+        "word \fmanual 5000 2500 13000 3\n",
         /* a model's name of 23 bytes, which "%15s" would cut in two */
         "xxxxxxxxxxxxxxxautograd 5000 2500 13000 3\n",
         /* a line of 300 bytes, which fgets would cut in two */
