@@ -349,23 +349,26 @@ static int read_line(FILE *f, char *line)
     return c != EOF || n > 0;
 }
 
-/* Reads a line's first two fields into model and engine, which have 16
-   bytes each; returns where the rest of the line starts, or NULL unless
-   each is a lowercase word of at most 15 letters, the first at the
-   line's start and each with spaces after. */
+/* Reads the word of lowercase letters at s into word, which has 16
+   bytes; returns where it ends, or NULL unless it has 1 to 15 letters
+   and a space after them. */
+static const char *read_word(const char *s, char *word)
+{
+    size_t n = strspn(s, "abcdefghijklmnopqrstuvwxyz");
+    if (n < 1 || n > 15 || s[n] != ' ')
+        return NULL;
+    memcpy(word, s, n);
+    word[n] = '\0';
+    return s + n;
+}
+
+/* Reads a line's first two fields, at its start and after the spaces
+   that follow, into model and engine; returns where the rest of the
+   line starts, or NULL. */
 static const char *read_names(const char *line, char *model, char *engine)
 {
-    static const char az[] = "abcdefghijklmnopqrstuvwxyz";
-    int model_end = 0, engine_end = 0;
-    sscanf(line, "%15s%n %15s%n", model, &model_end, engine, &engine_end);
-    if (!engine_end || model[strspn(model, az)] || engine[strspn(engine, az)])
-        return NULL;
-    size_t engine_at = (size_t)engine_end - strlen(engine);
-    if ((size_t)model_end != strlen(model) || line[model_end] != ' '
-        || model_end + strspn(line + model_end, " ") != engine_at
-        || line[engine_end] != ' ')
-        return NULL;
-    return line + engine_end;
+    const char *s = read_word(line, model);
+    return s ? read_word(s + strspn(s, " "), engine) : NULL;
 }
 
 /* Whether s is where a field ends: at a space, or where the line does. */

@@ -1845,19 +1845,6 @@ Test(engine, a_phases_file_without_a_char_models_line,
     }
 }
 
-/* Writes the n bytes at bytes to the file name in the test's directory;
- * returns its path. */
-static const char *write_bytes(const char *name, const char *bytes,
-                               size_t n)
-{
-    const char *path = in_dir(name);
-    FILE *f = fopen(path, "wb");
-    cr_assert_not_null(f, "%s", path);
-    cr_assert_eq(fwrite(bytes, 1, n, f), n, "%s", path);
-    cr_assert_eq(fclose(f), 0, "%s", path);
-    return path;
-}
-
 Test(engine, a_results_file_with_a_nul_byte_is_refused, .init = make_dir,
      .fini = remove_dir)
 {
@@ -1873,11 +1860,12 @@ Test(engine, a_results_file_with_a_nul_byte_is_refused, .init = make_dir,
         "char manual 1000 0 12.0 20.0 8.0\n"
         "char floor 1000 4192 7.43\0 junk";
     char args[256];
-    const char *path = write_bytes("bench.txt", bench, sizeof bench - 1);
+    const char *path = write_bytes_in_dir("bench.txt", bench,
+                                          sizeof bench - 1);
     snprintf(args, sizeof args, "--bench %s", path);
     expect_refusal(args, path, "line 1 is not a model, an engine, steps, "
                    "steps/s, kilobytes and runs");
-    path = write_bytes("phases.txt", phases, sizeof phases - 1);
+    path = write_bytes_in_dir("phases.txt", phases, sizeof phases - 1);
     snprintf(args, sizeof args, "--phases %s", path);
     expect_refusal(args, path, "line 6 holds a NUL byte");
 }

@@ -40,16 +40,23 @@ static inline const char *in_dir(const char *name)
     return p;
 }
 
-/* Writes text to the file name in the test's directory, replacing it;
- * returns its path, as in_dir does. */
-static inline const char *write_in_dir(const char *name, const char *text)
+/* Writes the n bytes at bytes, NUL bytes and all, to the file name in
+ * the test's directory, replacing it; returns its path, as in_dir does. */
+static inline const char *write_bytes_in_dir(const char *name,
+                                             const char *bytes, size_t n)
 {
     const char *path = in_dir(name);
-    FILE *f = fopen(path, "w");
+    FILE *f = fopen(path, "wb");
     cr_assert_not_null(f, "%s", path);
-    fputs(text, f);
+    cr_assert_eq(fwrite(bytes, 1, n, f), n, "%s", path);
     cr_assert_eq(fclose(f), 0, "%s", path);
     return path;
+}
+
+/* The same for text, up to its NUL. */
+static inline const char *write_in_dir(const char *name, const char *text)
+{
+    return write_bytes_in_dir(name, text, strlen(text));
 }
 
 /* What a command printed (stdout and stderr together, the first 64 KB)
