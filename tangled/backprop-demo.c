@@ -624,11 +624,11 @@ static void print_share(const char *name, double part, double whole)
     printf("%%%% %s\n%.0f%%\n", name, 100 * part / whole);
 }
 
-/* x > 0 to two digits, with commas from 100 on: 7.43 is "7.4", and
-   20356 is "20,000". */
+/* x > 0 to two significant digits: 7.43 is "7.4", and 20356 is
+   "20,000". */
 static const char *two_digits(double x, char *buf)
 {
-    if (x < 99.5) {  /* which %.2g would not write as 1e+02 */
+    if (x < 10) {
         snprintf(buf, NUMBER_ROOM, "%.2g", x);
         return buf;
     }

@@ -1497,6 +1497,8 @@ Test(engine, a_missing_or_garbled_phases_file_fails_in_one_line,
          "engine, steps, nodes and three times"},
         {" word manual 500 0 1.0 2.0 3.0\n", "line 2 is not a model, an "
          "engine, steps, nodes and three times"},
+        {"word manual 500 \t0 1.0 2.0 3.0\n", "line 2 is not a model, an "
+         "engine, steps, nodes and three times"},
         {"word manual 500 0 1.0 2.0 3.0%270s\n", "line 2 is longer than "
          "255 bytes"},
         /* the first line missing, in the order tools/phases writes them */
@@ -1868,6 +1870,38 @@ Test(engine, a_results_file_with_a_nul_byte_is_refused, .init = make_dir,
     path = write_bytes_in_dir("phases.txt", phases, sizeof phases - 1);
     snprintf(args, sizeof args, "--phases %s", path);
     expect_refusal(args, path, "line 6 holds a NUL byte");
+}
+
+Test(engine, results_files_with_fields_parted_by_several_spaces,
+     .init = make_dir, .fini = remove_dir)
+{
+    /* tests/data/bench.txt and tests/data/phases.txt, with three spaces
+     * after each field where they had one, two more at the end of each
+     * line, and no '\n' to end the last, give the same tables as the
+     * files themselves. */
+    static const char *const pairs[][2] = {
+        {"bench", "tests/data/bench.txt"},
+        {"phases", "tests/data/phases.txt"}};
+    for (int k = 0; k < 2; k++) {
+        char *want = strdup(run_ok(STAGE_DIR "/backprop-demo --%s %s",
+                                   pairs[k][0], pairs[k][1]));
+        FILE *f = fopen(pairs[k][1], "r");
+        cr_assert_not_null(f, "%s", pairs[k][1]);
+        char text[1024];
+        size_t n = 0;
+        for (int c; (c = fgetc(f)) != EOF && n + 3 < sizeof text;) {
+            if (c == ' ' || c == '\n')
+                memcpy(text + n, "  ", 2), n += 2;
+            text[n++] = (char)c;
+        }
+        fclose(f);
+        cr_assert_eq(text[n - 1], '\n');
+        const char *path = write_bytes_in_dir("file.txt", text, n - 1);
+        char *got = run_ok(STAGE_DIR "/backprop-demo --%s %s", pairs[k][0],
+                           path);
+        cr_assert_str_eq(got, want, "%s", pairs[k][1]);
+        free(want);
+    }
 }
 
 Test(engine, the_ceiling_is_given_to_two_digits_at_any_size,
