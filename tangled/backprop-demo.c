@@ -512,7 +512,6 @@ typedef struct {
 
 typedef struct {
     int passes;    /* 0 until its line is read */
-    long params;   /* each pass's square roots and divisions */
     double us;     /* the mean microseconds a pass */
 } Floor;
 
@@ -572,7 +571,7 @@ static const char *read_floor(const char *s, Floor *f)
         return "times a model's floor again";
     if (passes < 1 || passes > INT_MAX || params < 1 || !a_time(us))
         return "has a count or a time that cannot be";
-    *f = (Floor){(int)passes, params, us};
+    *f = (Floor){(int)passes, us};
     return NULL;
 }
 
