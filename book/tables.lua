@@ -73,6 +73,23 @@ local function widths(t)
   return t
 end
 
+-- A body row whose first cell is empty goes on with the row above it
+-- (the programs print a model's name once, on the first of its rows).
+-- In the PDF no page may come between the two: a \noalign at the head of
+-- the row puts a \nobreak between the rows, as \hline puts a rule.
+local function keep_groups(t)
+  for _, body in ipairs(t.bodies) do
+    for i, row in ipairs(body.body) do
+      local first = row.cells[1]
+      if i > 1 and pandoc.utils.stringify(first.contents) == "" then
+        first.contents = {pandoc.Plain{
+          pandoc.RawInline("latex", "\\noalign{\\nobreak}")}}
+      end
+    end
+  end
+  return t
+end
+
 -- In the HTML book a table sits in a box of its own that scrolls
 -- sideways when the table is wider than the page (on a phone, say), so
 -- that the page itself never does; book.css keeps its numbers whole.
@@ -80,6 +97,8 @@ function Table(t)
   t = widths(t) or t
   if FORMAT:match("html") then
     return pandoc.Div(t, pandoc.Attr("", {"table"}))
+  elseif FORMAT:match("latex") then
+    return keep_groups(t)
   end
   return t
 end
