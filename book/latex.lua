@@ -27,6 +27,9 @@ function Div(d)
   elseif d.classes:includes("chunk-foot") then
     return wrap(d, "\\nopagebreak[4]\\noindent{\\footnotesize",
                 "\\par}\\medskip")
+  elseif d.classes:includes("chunk") then
+    -- a chunk begins where its name bar and first few lines fit
+    return { pandoc.RawBlock("latex", "\\needroom{6}"), d }
   end
 end
 
