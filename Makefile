@@ -34,7 +34,7 @@ MARKUP   := /usr/lib/noweb/markup
 # it").
 PACKAGES := gcc make gawk noweb pandoc libcriterion-dev pkg-config \
             texlive-latex-recommended texlive-fonts-recommended lmodern \
-            graphviz gnuplot-nox time
+            graphviz gnuplot-nox time poppler-utils
 
 .PHONY: all deps stages tangle check-tangled book check-book test clean \
         test-stages bench
@@ -199,6 +199,7 @@ $(BOOK)/microgpt.pdf: $(MD) $(FIGURES) book/figures.lua book/tables.lua \
 check-book: book
 	@book/check-links $(BOOK)
 	@book/check-overfull $(BOOK)/microgpt.pdf.log
+	@book/check-pages $(BOOK)/microgpt.pdf
 
 # ---- all the tests --------------------------------------------------------
 
@@ -212,12 +213,14 @@ test-stages: stages
 
 # Compiling comes first, so a broken chunk shows as a compiler error that
 # names its chapter and line; the checks of tangled/, of the book's links
-# and of the PDF's lines count in the closing summary with the tests.
+# and of the PDF's lines and pages count in the closing summary with the
+# tests.
 test: deps test-stages book $(BENCH)/phases
 	@tools/run-tests --check "tools/check-tangled $(LAST)" \
 	  --check "tools/check-corpus $(LAST)" \
 	  --check "book/check-links $(BOOK)" \
 	  --check "book/check-overfull $(BOOK)/microgpt.pdf.log" \
+	  --check "book/check-pages $(BOOK)/microgpt.pdf" \
 	  $(foreach n,$(STAGES),$(n):release $(n):san)
 
 clean:
