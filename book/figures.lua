@@ -107,6 +107,14 @@ local function graph(name, text, caption)
   end
   local svg = pack_points(draw(text, nil, name))
   svg = svg:gsub("^.-<svg", "<svg")
+  -- A graph shrinks with a narrow page only so far, to three quarters
+  -- of its size, where its smallest labels can still be read; on a
+  -- narrower page (a phone's) it scrolls sideways in its own box.
+  svg = svg:gsub('^<svg%s+width="([%d.]+)(%a*)"', function(w, unit)
+    unit = unit == "" and "px" or unit
+    return string.format('<svg style="min-width: %.0f%s" width="%s%s"',
+                         0.75 * tonumber(w), unit, w, unit)
+  end, 1)
   return {
     pandoc.RawBlock("html", '<figure class="graph" id="fig-' .. name ..
                     '">\n' .. svg),
