@@ -79,3 +79,33 @@ function Math(m)
   html = html:gsub('(</m%a+>)<mo lspace="0"', space_before)
   return pandoc.RawInline("html", (html:gsub("%s+$", "")))
 end
+
+-- A browser may break a line between a formula and the punctuation that
+-- follows it, and start a line with ", ..." as no typesetter would.  So
+-- an inline formula and the punctuation right after it go in one span
+-- that book.css keeps on one line.
+local function is_formula(el)
+  return el and el.t == "RawInline" and el.format == "html" and
+         el.text:find('^<math display="inline"')
+end
+
+function Inlines(inlines)
+  local out = pandoc.List()
+  local i = 1
+  while i <= #inlines do
+    local el, after = inlines[i], inlines[i + 1]
+    local punct = is_formula(el) and after and after.t == "Str" and
+                  after.text:match("^[%.,;:!?%)%]]+")
+    if punct then
+      out:insert(pandoc.Span({el, pandoc.Str(punct)},
+                             pandoc.Attr("", {"nobr"})))
+      local rest = after.text:sub(#punct + 1)
+      if rest ~= "" then out:insert(pandoc.Str(rest)) end
+      i = i + 2
+    else
+      out:insert(el)
+      i = i + 1
+    end
+  end
+  return out
+end
