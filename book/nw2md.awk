@@ -191,8 +191,11 @@ function chunk_md(k,    s, i, n, name, empty, nxt, prv, uses_s, used_s) {
     n = defpos[k]
     s = "\n::: {#" anchor(k) " .chunk}\n"
     s = s "::: chunk-head\n"
-    s = s "[⟨" md_name(k) "⟩ " label(k) "]{.chunk-name} "
+    # the name and its sign as one, joined by a no-break space: on a
+    # narrow page the name may wrap, but the sign stays by its number
+    s = s "[[⟨" md_name(k) "⟩ " label(k) "]{.chunk-name}\\ "
     s = s "[" (n == 1 || (k in replacing) ? "≡" : "+≡") "]{.chunk-op}"
+    s = s "]{.chunk-title}"
     if (n > 1) {
         prv = def[name, n - 1]
         s = s " [[← " label(prv) "](#" anchor(prv) ")]{.chunk-prev}"
