@@ -139,7 +139,8 @@ check-tangled: deps
 PAGES     := $(patsubst chapters/%.nw,$(BOOK)/%.html,$(CHAPTERS))
 MD        := $(patsubst chapters/%.nw,$(BOOK)/md/%.md,$(CHAPTERS))
 FIGURES   := build/figures/all.fig
-LUA       := book/figures.lua book/tables.lua book/links.lua book/math.lua
+LUA       := book/figures.lua book/tables.lua book/links.lua book/math.lua \
+             book/html.lua
 HTMLFLAGS := --standalone --template=book/page.html --mathml --toc \
              --toc-depth=2 --highlight-style=pygments --section-divs
 
@@ -171,7 +172,8 @@ $(BOOK)/%.html: $(BOOK)/md/%.md $(BOOK)/anchors.txt $(FIGURES) $(LUA) \
 	pandoc $< -o $@ $(HTMLFLAGS) --metadata-file=$(BOOK)/md/$*.yaml \
 	  -M page=$*.html -M anchors=$(BOOK)/anchors.txt -M figures=$(FIGURES) \
 	  --lua-filter book/figures.lua --lua-filter book/tables.lua \
-	  --lua-filter book/links.lua --lua-filter book/math.lua
+	  --lua-filter book/links.lua --lua-filter book/math.lua \
+	  --lua-filter book/html.lua
 
 $(BOOK)/index.html: book/index.md $(BOOK)/md/contents.md book/page.html
 	cat book/index.md $(BOOK)/md/contents.md | \
