@@ -55,3 +55,14 @@ function CodeBlock(c)
   return { pandoc.RawBlock("latex", "{" .. size), c,
            pandoc.RawBlock("latex", "}") }
 end
+
+-- An unnumbered chapter (the preface) sets no running head of its own,
+-- and its second page would be headed by the chapter before it, the
+-- contents; it is given its own name.
+function Header(h)
+  if h.level == 1 and h.classes:includes("unnumbered") then
+    local title = pandoc.utils.stringify(h.content)
+    local mark = "{\\MakeUppercase{" .. title .. "}}"
+    return { h, pandoc.RawBlock("latex", "\\markboth" .. mark .. mark) }
+  end
+end

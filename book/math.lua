@@ -80,10 +80,11 @@ function Math(m)
   return pandoc.RawInline("html", (html:gsub("%s+$", "")))
 end
 
--- A browser may break a line between a formula and the punctuation that
--- follows it, and start a line with ", ..." as no typesetter would.  So
--- an inline formula and the punctuation right after it go in one span
--- that book.css keeps on one line.
+-- A browser may break a line between a formula and the text that
+-- follows it with no space, and start a line with ", ..." or "'s" as no
+-- typesetter would.  So an inline formula and the word right after it
+-- (pandoc's Str, which holds no space) go in one span that book.css keeps
+-- on one line.  A formula inside emphasis or a link is left as it is.
 local function is_formula(el)
   return el and el.t == "RawInline" and el.format == "html" and
          el.text:find('^<math display="inline"')
@@ -94,13 +95,8 @@ function Inlines(inlines)
   local i = 1
   while i <= #inlines do
     local el, after = inlines[i], inlines[i + 1]
-    local punct = is_formula(el) and after and after.t == "Str" and
-                  after.text:match("^[%.,;:!?%)%]]+")
-    if punct then
-      out:insert(pandoc.Span({el, pandoc.Str(punct)},
-                             pandoc.Attr("", {"nobr"})))
-      local rest = after.text:sub(#punct + 1)
-      if rest ~= "" then out:insert(pandoc.Str(rest)) end
+    if is_formula(el) and after and after.t == "Str" then
+      out:insert(pandoc.Span({el, after}, pandoc.Attr("", {"nobr"})))
       i = i + 2
     else
       out:insert(el)
