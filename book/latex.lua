@@ -33,6 +33,33 @@ function Div(d)
   end
 end
 
+-- A chunk's code names the chunks it uses, "⟨name N.M⟩" on a line of
+-- its own; as in the HTML book (book/links.lua), each name becomes a link
+-- to its chunk.  The name is put out of the highlighter's way as one word,
+-- and once pandoc has written the block, the word becomes a \hyperlink,
+-- its text escaped as pandoc escapes code.
+local ESCAPES = { ["\\"] = "\\textbackslash{}", ["{"] = "\\{",
+  ["}"] = "\\}", ["_"] = "\\_", ["'"] = "\\textquotesingle{}",
+  ["&"] = "\\&", ["%"] = "\\%", ["#"] = "\\#", ["$"] = "\\$",
+  ["^"] = "\\^{}", ["~"] = "\\textasciitilde{}" }
+
+local function code_with_links(c)
+  local refs = {}
+  local text = c.text:gsub("⟨([^\n]-) (%d+)%.(%d+)⟩",
+    function(name, chapter, n)
+      local escaped = name:gsub("[\\{}_'&%%#$^~]", ESCAPES)
+      refs[#refs + 1] = string.format("\\hyperlink{c%s-%s}{⟨%s %s.%s⟩}",
+                                      chapter, n, escaped, chapter, n)
+      return "CHUNKREF" .. #refs .. "X"
+    end)
+  if #refs == 0 then return nil end
+  c.text = text
+  local latex = pandoc.write(pandoc.Pandoc({c}), "latex")
+  latex = latex:gsub("CHUNKREF(%d+)X",
+                     function(k) return refs[tonumber(k)] end)
+  return pandoc.RawBlock("latex", latex)
+end
+
 -- A code block without a language is a program's output or usage.  It is
 -- set small, as code is; the text is 453pt wide, and a typewriter
 -- character 0.52 of the type size, so a line of 86 characters fits at
@@ -43,7 +70,7 @@ local SIZES = { {86, "\\small"}, {96, "\\footnotesize"},
                 {108, "\\scriptsize"} }
 
 function CodeBlock(c)
-  if #c.classes > 0 then return nil end
+  if #c.classes > 0 then return code_with_links(c) end
   local widest = 0
   for line in (c.text .. "\n"):gmatch("(.-)\n") do
     widest = math.max(widest, utf8.len(line) or #line)
