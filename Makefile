@@ -175,10 +175,12 @@ $(BOOK)/%.html: $(BOOK)/md/%.md $(BOOK)/anchors.txt $(FIGURES) $(LUA) \
 	  --lua-filter book/links.lua --lua-filter book/math.lua \
 	  --lua-filter book/html.lua
 
-$(BOOK)/index.html: book/index.md $(BOOK)/md/contents.md book/page.html
+$(BOOK)/index.html: book/index.md $(BOOK)/md/contents.md book/page.html \
+                    book/contents.lua $(MD)
 	cat book/index.md $(BOOK)/md/contents.md | \
 	  pandoc -f markdown -o $@ --standalone --template=book/page.html \
-	    -M next=00-preface.html -M next-title=Preface
+	    -M next=00-preface.html -M next-title=Preface -M md=$(BOOK)/md \
+	    --lua-filter book/contents.lua
 
 $(BOOK)/book.css: book/book.css
 	cp $< $@
