@@ -13,8 +13,8 @@ local function sections(page)
   local items = pandoc.List()
   for _, b in ipairs(doc.blocks) do
     if b.t == "Header" and b.level == 2 then
-      items:insert({ pandoc.Plain { pandoc.Link(b.content,
-                                                page .. "#" .. b.identifier) } })
+      local link = pandoc.Link(b.content, page .. "#" .. b.identifier)
+      items:insert({ pandoc.Plain { link } })
     end
   end
   return items
