@@ -204,6 +204,7 @@ check-book: book
 	@book/check-links $(BOOK)
 	@book/check-overfull $(BOOK)/microgpt.pdf.log
 	@book/check-pages $(BOOK)/microgpt.pdf
+	@book/check-pdf-links $(BOOK)/microgpt.pdf.log
 
 # ---- all the tests --------------------------------------------------------
 
@@ -217,14 +218,15 @@ test-stages: stages
 
 # Compiling comes first, so a broken chunk shows as a compiler error that
 # names its chapter and line; the checks of tangled/, of the book's links
-# and of the PDF's lines and pages count in the closing summary with the
-# tests.
+# and of the PDF's lines, pages and links count in the closing summary
+# with the tests.
 test: deps test-stages book $(BENCH)/phases
 	@tools/run-tests --check "tools/check-tangled $(LAST)" \
 	  --check "tools/check-corpus $(LAST)" \
 	  --check "book/check-links $(BOOK)" \
 	  --check "book/check-overfull $(BOOK)/microgpt.pdf.log" \
 	  --check "book/check-pages $(BOOK)/microgpt.pdf" \
+	  --check "book/check-pdf-links $(BOOK)/microgpt.pdf.log" \
 	  $(foreach n,$(STAGES),$(n):release $(n):san)
 
 clean:

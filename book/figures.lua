@@ -103,7 +103,18 @@ local function graph(name, text, caption)
   if FORMAT:match("latex") then
     local path = out_dir .. "/" .. name .. ".pdf"
     draw(text, path)
-    return { pandoc.Para { pandoc.Image(caption, path, "fig:") } }
+    -- where it is written, and whole: see book/preamble.tex
+    local captioned = pandoc.List({pandoc.RawInline("latex",
+                                                    "\\figurecaption{")})
+    captioned:extend(caption)
+    captioned:insert(pandoc.RawInline("latex", "}"))
+    return {
+      pandoc.RawBlock("latex", "\\begin{center}\\begin{minipage}" ..
+                               "{\\linewidth}\\centering"),
+      pandoc.Plain { pandoc.Image({}, path) },
+      pandoc.Plain(captioned),
+      pandoc.RawBlock("latex", "\\end{minipage}\\end{center}"),
+    }
   end
   local svg = pack_points(draw(text, nil, name))
   svg = svg:gsub("^.-<svg", "<svg")

@@ -25,8 +25,9 @@ function Div(d)
     return wrap(d, "\\par\\medskip\\noindent{\\small",
                 "\\par}\\nopagebreak[4]")
   elseif d.classes:includes("chunk-foot") then
-    return wrap(d, "\\nopagebreak[4]\\noindent{\\footnotesize",
-                "\\par}\\medskip")
+    -- a line or two, never parted by a page
+    return wrap(d, "\\nopagebreak[4]\\noindent{\\footnotesize" ..
+                   "\\interlinepenalty=10000 ", "\\par}\\medskip")
   elseif d.classes:includes("chunk") then
     -- a chunk begins where its name bar and first few lines fit
     return { pandoc.RawBlock("latex", "\\needroom{6}"), d }
@@ -36,8 +37,8 @@ end
 -- A chunk's code names the chunks it uses, "⟨name N.M⟩" on a line of
 -- its own; as in the HTML book (book/links.lua), each name becomes a link
 -- to its chunk.  The name is put out of the highlighter's way as one word,
--- and once pandoc has written the block, the word becomes a \hyperlink,
--- its text escaped as pandoc escapes code.
+-- and once pandoc has written the block, the word becomes a \chunklink
+-- (book/preamble.tex), its text escaped as pandoc escapes code.
 local ESCAPES = { ["\\"] = "\\textbackslash{}", ["{"] = "\\{",
   ["}"] = "\\}", ["_"] = "\\_", ["'"] = "\\textquotesingle{}",
   ["&"] = "\\&", ["%"] = "\\%", ["#"] = "\\#", ["$"] = "\\$",
@@ -48,7 +49,7 @@ local function code_with_links(c)
   local text = c.text:gsub("⟨([^\n]-) (%d+)%.(%d+)⟩",
     function(name, chapter, n)
       local escaped = name:gsub("[\\{}_'&%%#$^~]", ESCAPES)
-      refs[#refs + 1] = string.format("\\hyperlink{c%s-%s}{⟨%s %s.%s⟩}",
+      refs[#refs + 1] = string.format("\\chunklink{%s}{%s}{⟨%s %s.%s⟩}",
                                       chapter, n, escaped, chapter, n)
       return "CHUNKREF" .. #refs .. "X"
     end)

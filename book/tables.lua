@@ -76,14 +76,23 @@ end
 -- A body row whose first cell is empty goes on with the row above it
 -- (the programs print a model's name once, on the first of its rows).
 -- In the PDF no page may come between the two: a \noalign at the head of
--- the row puts a \nobreak between the rows, as \hline puts a rule.
+-- the row puts a \nobreak between the rows, as \hline puts a rule.  A
+-- table of a dozen rows or fewer is kept whole so.
+local WHOLE = 12
+
 local function keep_groups(t)
   for _, body in ipairs(t.bodies) do
+    local whole = #body.body <= WHOLE
     for i, row in ipairs(body.body) do
       local first = row.cells[1]
-      if i > 1 and pandoc.utils.stringify(first.contents) == "" then
-        first.contents = {pandoc.Plain{
-          pandoc.RawInline("latex", "\\noalign{\\nobreak}")}}
+      local nobreak = pandoc.RawInline("latex", "\\noalign{\\nobreak}")
+      if i == 1 then
+        -- the first row may follow the head
+      elseif pandoc.utils.stringify(first.contents) == "" then
+        first.contents = {pandoc.Plain{nobreak}}
+      elseif whole and #first.contents == 1 and
+             first.contents[1].t == "Plain" then
+        first.contents[1].content:insert(1, nobreak)
       end
     end
   end
