@@ -140,7 +140,7 @@ PAGES     := $(patsubst chapters/%.nw,$(BOOK)/%.html,$(CHAPTERS))
 MD        := $(patsubst chapters/%.nw,$(BOOK)/md/%.md,$(CHAPTERS))
 FIGURES   := build/figures/all.fig
 LUA       := book/figures.lua book/tables.lua book/links.lua book/math.lua \
-             book/html.lua
+             book/html.lua book/chunkrefs.lua
 HTMLFLAGS := --standalone --template=book/page.html --mathml --toc \
              --toc-depth=2 --highlight-style=pygments --section-divs
 
@@ -188,7 +188,8 @@ $(BOOK)/book.css: book/book.css
 # pandoc --verbose keeps pdflatex's messages, in $@.log, for
 # book/check-overfull; its warnings are shown, and its errors.
 $(BOOK)/microgpt.pdf: $(MD) $(FIGURES) book/figures.lua book/tables.lua \
-                      book/pdf.yaml book/preamble.tex book/latex.lua
+                      book/pdf.yaml book/preamble.tex book/latex.lua \
+                      book/chunkrefs.lua
 	cd $(BOOK)/md && pandoc $(notdir $(MD)) -o ../microgpt.pdf --verbose \
 	  --pdf-engine=pdflatex --top-level-division=chapter \
 	  --highlight-style=pygments --metadata-file=$(CURDIR)/book/pdf.yaml \

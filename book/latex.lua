@@ -34,31 +34,22 @@ function Div(d)
   end
 end
 
--- A chunk's code names the chunks it uses, "⟨name N.M⟩" on a line of
--- its own; as in the HTML book (book/links.lua), each name becomes a link
--- to its chunk.  The name is put out of the highlighter's way as one word,
--- and once pandoc has written the block, the word becomes a \chunklink
--- (book/preamble.tex), its text escaped as pandoc escapes code.
+-- A code block's chunk names as links (book/chunkrefs.lua): each a
+-- \chunklink (book/preamble.tex), its text escaped as pandoc escapes code.
+local chunkrefs = dofile(PANDOC_SCRIPT_FILE:match("^(.-)[^/]*$") ..
+                        "chunkrefs.lua")
 local ESCAPES = { ["\\"] = "\\textbackslash{}", ["{"] = "\\{",
   ["}"] = "\\}", ["_"] = "\\_", ["'"] = "\\textquotesingle{}",
   ["&"] = "\\&", ["%"] = "\\%", ["#"] = "\\#", ["$"] = "\\$",
   ["^"] = "\\^{}", ["~"] = "\\textasciitilde{}" }
 
 local function code_with_links(c)
-  local refs = {}
-  local text = c.text:gsub("⟨([^\n]-) (%d+)%.(%d+)⟩",
-    function(name, chapter, n)
-      local escaped = name:gsub("[\\{}_'&%%#$^~]", ESCAPES)
-      refs[#refs + 1] = string.format("\\chunklink{%s}{%s}{⟨%s %s.%s⟩}",
-                                      chapter, n, escaped, chapter, n)
-      return "CHUNKREF" .. #refs .. "X"
-    end)
-  if #refs == 0 then return nil end
-  c.text = text
-  local latex = pandoc.write(pandoc.Pandoc({c}), "latex")
-  latex = latex:gsub("CHUNKREF(%d+)X",
-                     function(k) return refs[tonumber(k)] end)
-  return pandoc.RawBlock("latex", latex)
+  local latex = chunkrefs.write(c, "latex", function(name, chapter, n)
+    local escaped = name:gsub("[\\{}_'&%%#$^~]", ESCAPES)
+    return string.format("\\chunklink{%s}{%s}{⟨%s %s.%s⟩}", chapter, n,
+                         escaped, chapter, n)
+  end)
+  return latex and pandoc.RawBlock("latex", latex) or nil
 end
 
 -- A code block without a language is a program's output or usage.  It is

@@ -5,32 +5,26 @@
 -- chunks inside code become links too (code_with_links).
 local where = {}
 
--- A chunk's code names the chunks it uses, a line "⟨name N.M⟩" each.
--- pandoc highlights such a line as C, and a code block can hold no link,
--- so a block that names chunks is written here: each name is first put
--- out of the highlighter's way as a word of its own, then, in the HTML,
--- becomes a link to the chunk, as a name in the prose is.  The block's
--- line anchors are renamed from pandoc's cb1-1... to id-1..., so that no
--- two blocks on a page share them.
+local chunkrefs = dofile(PANDOC_SCRIPT_FILE:match("^(.-)[^/]*$") ..
+                        "chunkrefs.lua")
+
 local function escape(s)
   return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
 end
 
+-- A code block's chunk names as links (book/chunkrefs.lua), target(id)
+-- the href of an anchor.  The block's line anchors are renamed from
+-- pandoc's cb1-1... to id-1..., so that no two blocks on a page share
+-- them.
 local function code_with_links(c, target, id)
-  local refs = {}
-  local text = c.text:gsub("⟨([^\n]-) (%d+)%.(%d+)⟩",
-    function(name, chapter, n)
-      refs[#refs + 1] = string.format('<a class="chunk-ref" href="%s">' ..
-        "⟨%s %s.%s⟩</a>", target("c" .. chapter .. "-" .. n),
-        escape(name), chapter, n)
-      return "CHUNKREF" .. #refs .. "X"
-    end)
-  if #refs == 0 then return nil end
-  c.text = text
-  local html = pandoc.write(pandoc.Pandoc({c}), "html")
+  local html = chunkrefs.write(c, "html", function(name, chapter, n)
+    return string.format('<a class="chunk-ref" href="%s">⟨%s %s.%s⟩</a>',
+                         target("c" .. chapter .. "-" .. n), escape(name),
+                         chapter, n)
+  end)
+  if not html then return nil end
   html = html:gsub('"(#?)cb1%-', '"%1' .. id .. "-")
              :gsub('id="cb1"', 'id="' .. id .. '"')
-             :gsub("CHUNKREF(%d+)X", function(k) return refs[tonumber(k)] end)
   return pandoc.RawBlock("html", html)
 end
 
