@@ -216,8 +216,26 @@ Test(program, the_originals_samples, .init = make_dir, .fini = remove_dir)
              " --seed 1 --count 5", dir);
     static char first[1 << 16];  /* as large as run()'s buffer */
     snprintf(first, sizeof first, "%s", run(command, &status));
+    cr_assert_eq(status, 0, "%s", first);
+    cr_assert_eq(lines(first), 5, "%s", first);
     cr_assert_str_eq(run(command, &status), first);
-    cr_assert_eq(strstr(first, "sophia\naubria"), NULL);
+    cr_assert_eq(status, 0);
+    /* not the original's first five samples, which seed 42's stream
+     * gives */
+    char five[1 << 10];
+    FILE *f = fopen("tests/data/names-samples.txt", "r");
+    cr_assert_not_null(f);
+    size_t n = fread(five, 1, sizeof five - 1, f);
+    fclose(f);
+    five[n] = '\0';
+    char *end = five;
+    for (int i = 0; i < 5; i++) {
+        end = strchr(end, '\n');
+        cr_assert_not_null(end);
+        end++;
+    }
+    *end = '\0';
+    cr_assert_str_neq(first, five);
 }
 
 Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
@@ -229,6 +247,7 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
              " --prompt ava --count 30", dir);
     char *out = run(command, &status);
     cr_assert_eq(status, 0);
+    cr_assert_eq(lines(out), 30, "%s", out);
     for (char *line = out; *line; line = strchr(line, '\n') + 1)
         cr_assert_eq(strncmp(line, "ava", 3), 0, "%s", line);
     /* 15 letters leave one position: each sample is the prompt and at
@@ -237,6 +256,7 @@ Test(program, prompts_and_bad_input, .init = make_dir, .fini = remove_dir)
              " --prompt abcdefghijklmno --count 5", dir);
     out = run(command, &status);
     cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(lines(out), 5, "%s", out);
     for (char *line = out; *line; line = strchr(line, '\n') + 1) {
         size_t n = strcspn(line, "\n");
         cr_assert(strncmp(line, "abcdefghijklmno", 15) == 0
