@@ -884,8 +884,9 @@ static const char SAMPLE_HELP[] =
 "                       each in the model's vocabulary\n";
 static const char EVAL_HELP[] =
 "usage: microgpt eval --model CHECKPOINT [options]\n"
-"Draws samples and prints the shares that the grammar accepts, that are\n"
-"not in the corpus, and that are distinct.\n"
+"Draws samples and prints the shares that are not in the corpus and that\n"
+"are distinct; for a corpus the grammar made, also the shares that it\n"
+"accepts.\n"
 "\n"
 "  --model CHECKPOINT   the trained model (required)\n"
 "  --count N            how many samples (default: 1000)\n"
@@ -980,16 +981,16 @@ static int sample_command(int argc, char **argv)
     values_free();
     return 0;
 }
-static void print_rates(const Rates *r, int words, double T)
+static void print_rates(const Rates *r, int grammar, double T)
 {
     printf("%d samples at temperature %g:\n", r->count, T);
-    if (words)
+    if (grammar)
         printf("  grammatical          %5.1f%%\n",
                100.0 * r->grammatical / r->count);
     printf("  novel                %5.1f%%\n", 100.0 * r->novel / r->count);
     printf("  distinct             %5.1f%%\n",
            100.0 * r->distinct / r->count);
-    if (words)
+    if (grammar)
         printf("  grammatical and new  %5.1f%%\n",
                100.0 * r->new_and_good / r->count);
 }
@@ -1024,7 +1025,7 @@ static int eval_command(int argc, char **argv)
                                     &r->rng, s->temperature, NULL, 0,
                                     s->count);
     Rates rates = judge(texts, s->count, c);
-    print_rates(&rates, r->tokenizer->kind == BY_WORD, s->temperature);
+    print_rates(&rates, corpus_in_grammar(c), s->temperature);
     free_documents(texts, s->count);
     corpus_free(c);
     run_free(r);

@@ -186,6 +186,20 @@ Test(judge, counts_by_hand)
     cr_assert_eq(r.new_and_good, 2);
 }
 
+Test(judge, the_grammar_judges_only_a_corpus_it_could_have_written)
+{
+    /* The two sentences above are both the grammar's; "muffin the" is
+     * not, nor is a name; an empty corpus is vacuously the grammar's. */
+    char *docs[] = {"the cat eats a muffin", "dogs sleep", "muffin the"};
+    char *names[] = {"emma"};
+    Corpus two = {2, docs, NULL}, three = {3, docs, NULL};
+    Corpus name = {1, names, NULL}, none = {0, docs, NULL};
+    cr_assert_eq(corpus_in_grammar(&two), 1);
+    cr_assert_eq(corpus_in_grammar(&three), 0);
+    cr_assert_eq(corpus_in_grammar(&name), 0);
+    cr_assert_eq(corpus_in_grammar(&none), 1);
+}
+
 /* ---- the program ------------------------------------------------------ */
 
 static void train_names(void)
@@ -387,13 +401,13 @@ Test(program, a_prompt_of_spaces_is_refused_as_an_empty_one,
 Test(program, eval_reports_the_shares, .init = make_dir,
      .fini = remove_dir)
 {
-    /* A character model knows no grammar: eval prints only novelty and
+    /* The grammar did not write the names: eval prints only novelty and
      * distinctness, which judge() computes (tested above); here the
      * command's output is checked for its form and sense, and for the
      * defaults the help gives: 1000 samples, at 0.5 for characters and
      * 0.8 for words. */
     train_names();
-    char command[300];
+    char command[800];
     int status;
     snprintf(command, sizeof command, MICROGPT " eval --model %s/n.ckpt "
              "--data tests/data/names.txt", dir);
@@ -413,6 +427,20 @@ Test(program, eval_reports_the_shares, .init = make_dir,
     cr_assert_eq(status, 0, "%s", out);
     cr_assert(strncmp(out, "10 samples at temperature 0.8:\n", 31) == 0,
               "%s", out);
+    cr_assert_not_null(strstr(out, "\n  grammatical     "), "%s", out);
+    cr_assert_not_null(strstr(out, "\n  grammatical and new "), "%s", out);
+    /* A model by word of sentences the grammar does not make: the
+     * grammar's shares would be near zero however well it learned. */
+    snprintf(command, sizeof command, "printf 'red fox runs\\nblue fox "
+             "sleeps\\n' > %s/other.txt && " MICROGPT " train --data "
+             "%s/other.txt --steps 3 --out %s/o.ckpt > /dev/null && "
+             MICROGPT " eval --model %s/o.ckpt --data %s/other.txt "
+             "--count 10", dir, dir, dir, dir, dir);
+    out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    cr_assert_eq(lines(out), 3, "%s", out);
+    cr_assert_null(strstr(out, "grammatical"), "%s", out);
+    cr_assert_not_null(strstr(out, "\n  novel "), "%s", out);
 }
 
 /* eval of the test directory's few.ckpt, with args, must be refused in
