@@ -201,6 +201,8 @@ static int write_file(const char *tmp, const Out *o, char *error)
     return ok;
 }
 
+static int may_replace(const char *path, char *error);  /* below */
+
 int checkpoint_save(const Run *r, const char *path, char *error)
 {
     Out o = {0};
@@ -211,7 +213,11 @@ int checkpoint_save(const Run *r, const char *path, char *error)
         snprintf(error, CHECKPOINT_ERROR_ROOM, "out of memory");
     else if (!write_file(tmp, &o, error))
         ;  /* the message is in error */
-    else if (rename(tmp, path) != 0) {
+    else if (!may_replace(path, error)) {  /* something came meanwhile */
+        size_t n = strlen(error);
+        snprintf(error + n, CHECKPOINT_ERROR_ROOM - n, "; the checkpoint "
+                 "is saved in %s instead", tmp);
+    } else if (rename(tmp, path) != 0) {
         failed(error, "rename to", path);
         unlink(tmp);
     } else
@@ -270,7 +276,9 @@ static int starts_with_magic(FILE *f)
     return ok;
 }
 
-int checkpoint_can_save(const char *path, char *error)
+/* Whether a save may put a checkpoint at path: nothing is there, or a
+   checkpoint of ours is. */
+static int may_replace(const char *path, char *error)
 {
     FILE *f;
     if (!open_to_replace(path, &f, error))
@@ -288,6 +296,13 @@ int checkpoint_can_save(const char *path, char *error)
                  "microgpt checkpoint; not replacing it", path);
         return 0;
     }
+    return 1;
+}
+
+int checkpoint_can_save(const char *path, char *error)
+{
+    if (!may_replace(path, error))
+        return 0;
     char *tmp = checkpoint_temporary_name(path);
     if (!tmp) {
         snprintf(error, CHECKPOINT_ERROR_ROOM, "out of memory");
@@ -299,8 +314,8 @@ int checkpoint_can_save(const char *path, char *error)
         close(fd);
         unlink(tmp);
     } else if (errno == EEXIST)
-        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists, left by a save "
-                 "that did not finish; move it away first", tmp);
+        snprintf(error, CHECKPOINT_ERROR_ROOM, "%s exists, perhaps left "
+                 "by a save that did not finish; move it away first", tmp);
     else
         failed(error, "create", tmp);
     free(tmp);

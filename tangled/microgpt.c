@@ -250,6 +250,9 @@ static void catch_interrupts(void)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    sa.sa_flags = 0;  /* a closed pipe stays closed: not a second Ctrl-C */
+    sigaction(SIGPIPE, &sa, NULL);
 }
 
 /* From here to the end, the signals that would end the program at once
@@ -292,7 +295,8 @@ static const char TRAIN_HELP[] =
 "                       1000 by char)\n"
 "  --lr RATE            the learning rate at step 0 (default: 0.01)\n"
 "  --seed S             seeds the shuffle and the parameters (default: 42)\n"
-"  --n-layer N          blocks (default: 2 by word, 1 by char)\n"
+"  --n-layer N          layers, each attention then MLP (default: 2 by\n"
+"                       word, 1 by char)\n"
 "  --n-embd N           vector width (default: 32 by word, 16 by char)\n"
 "  --n-head N           attention heads, dividing n-embd (default: 4)\n"
 "  --block-size N       the most positions per document (default: 16)\n"

@@ -732,13 +732,30 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
     free(b);
     cr_assert_not(checkpoint_can_save("/no-such-dir/x.ckpt", error));
 
-    /* A save that fails after its temporary file is made removes it:
-     * when the file cannot be renamed over a directory of the name, and
-     * when the disk takes no more (here, a limit on a file's size). */
+    /* What came to the path after the check (here, what was there all
+     * along) is asked about again before the rename: a file not ours, or
+     * a directory, is kept, and the new checkpoint stays in the
+     * temporary file, which the message names. */
+    char want[600];
+    cr_assert_not(checkpoint_save(r, in_dir("notes.txt"), error));
+    snprintf(want, sizeof want, "%s exists and is not a microgpt "
+             "checkpoint; not replacing it; the checkpoint is saved in "
+             "%s.tmp instead", in_dir("notes.txt"), in_dir("notes.txt"));
+    cr_assert_str_eq(error, want);
+    b = slurp(in_dir("notes.txt"), &size);
+    cr_assert(size == 5 && memcmp(b, "mine\n", 5) == 0, "left alone");
+    free(b);
+    Run *kept = checkpoint_load(in_dir("notes.txt.tmp"), error);
+    cr_assert_not_null(kept, "%s", error);
+    cr_assert_eq(kept->model->n_params, r->model->n_params);
+    run_free(kept);
     cr_assert_eq(mkdir(in_dir("dir.ckpt"), 0755), 0);
     cr_assert_not(checkpoint_save(r, in_dir("dir.ckpt"), error));
-    cr_assert_not_null(strstr(error, "cannot rename to"), "%s", error);
-    cr_assert_neq(access(in_dir("dir.ckpt.tmp"), F_OK), 0);
+    cr_assert_not_null(strstr(error, "not a regular file"), "%s", error);
+    cr_assert_eq(access(in_dir("dir.ckpt.tmp"), F_OK), 0);
+
+    /* A save that fails after its temporary file is made removes it:
+     * here, when the disk takes no more (a limit on a file's size). */
     struct rlimit was, limit;
     cr_assert_eq(getrlimit(RLIMIT_FSIZE, &was), 0);
     limit = (struct rlimit){1000, was.rlim_max};  /* the soft limit only */
@@ -1970,10 +1987,10 @@ static FILE *start_to_first_step(char *const argv[], int also_errors,
 
 /* Starts a run of a million steps on the names, saving to NAME.ckpt and
  * logging to NAME.csv in the test's directory (their paths written to
- * ckpt and csv, 300 bytes each), and interrupts it at its first progress
- * line; returns the stream of what it prints after, and the process in
- * *pid. */
-static FILE *interrupt_long_run(const char *name, int also_errors,
+ * ckpt and csv, 300 bytes each), and sends it signal sig at its first
+ * progress line; returns the stream of what it prints after, and the
+ * process in *pid. */
+static FILE *interrupt_long_run(const char *name, int also_errors, int sig,
                                 char *ckpt, char *csv, pid_t *pid)
 {
     snprintf(ckpt, 300, "%s/%s.ckpt", dir, name);
@@ -1982,8 +1999,57 @@ static FILE *interrupt_long_run(const char *name, int also_errors,
                     "tests/data/names.txt", "--steps", "1000000", "--out",
                     ckpt, "--log", csv, NULL};
     FILE *from = start_to_first_step(argv, also_errors, pid);
-    kill(*pid, SIGINT);
+    kill(*pid, sig);
     return from;
+}
+
+/* The checkpoint at ckpt holds as many steps as the log at csv has
+ * rows, more than none and fewer than the schedule's; returns them. */
+static int saved_as_logged(const char *ckpt, const char *csv, int steps)
+{
+    char error[CHECKPOINT_ERROR_ROOM], command[400];
+    Run *r = checkpoint_load(ckpt, error);
+    cr_assert_not_null(r, "%s", error);
+    int status;
+    snprintf(command, sizeof command, "wc -l < %s", csv);
+    int rows = atoi(run(command, &status)) - 1;
+    cr_assert(rows > 0 && rows < steps, "%d rows", rows);
+    cr_assert_eq(r->adam->step, rows);
+    cr_assert_eq(r->adam->num_steps, steps);
+    run_free(r);
+    return rows;
+}
+
+Test(program, a_closed_terminal_or_pipe_stops_and_saves, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* SIGHUP, as when the terminal closes, stops a run as Ctrl-C does. */
+    char ckpt[300], csv[300];
+    pid_t pid;
+    FILE *from = interrupt_long_run("hup", 0, SIGHUP, ckpt, csv, &pid);
+    char line[300];
+    while (fgets(line, sizeof line, from))
+        ;  /* read to the end: the pipe stays open */
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%d",
+              status);
+    saved_as_logged(ckpt, csv, 1000000);
+    /* So does a pipe closed by its reader: read the first progress line
+     * and close the pipe, and the next progress line, at step 100 of
+     * 1000, meets SIGPIPE; the lines after it are lost, not the run. */
+    snprintf(ckpt, 300, "%s/pipe.ckpt", dir);
+    snprintf(csv, 300, "%s/pipe.csv", dir);
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--steps", "1000", "--out",
+                    ckpt, "--log", csv, NULL};
+    from = start_to_first_step(argv, 1, &pid);  /* errors to the pipe */
+    fclose(from);
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%d",
+              status);
+    saved_as_logged(ckpt, csv, 1000);
 }
 
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,
@@ -1995,7 +2061,7 @@ Test(program, an_interrupt_stops_and_saves, .init = make_dir,
      * the steps taken. */
     char ckpt[300], csv[300];
     pid_t pid;
-    FILE *from = interrupt_long_run("int", 0, ckpt, csv, &pid);
+    FILE *from = interrupt_long_run("int", 0, SIGINT, ckpt, csv, &pid);
     static char summary[300] = "";
     char line[300];
     while (fgets(line, sizeof line, from))
@@ -2057,7 +2123,7 @@ Test(program, a_second_interrupt_waits_for_the_save, .init = make_dir,
         cr_skip_test("no /proc/PID/status to read a signal mask from");
     char ckpt[300], csv[300];
     pid_t pid;
-    FILE *from = interrupt_long_run("two", 1, ckpt, csv, &pid);
+    FILE *from = interrupt_long_run("two", 1, SIGINT, ckpt, csv, &pid);
     char line[300];
     const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT};
     unsigned long long all = 0;
