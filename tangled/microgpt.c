@@ -695,12 +695,13 @@ static void print_start(const Settings *s, const Corpus *c, const Run *r)
 {
     char docs[NUMBER_ROOM], params[NUMBER_ROOM];
     const Config *g = &r->model->cfg;
-    printf("%s on %s: %s documents, %d %s + BOS, %d layer%s of %d, %s "
+    int tokens = r->tokenizer->bos;
+    printf("%s on %s: %s document%s, %d %s%s + BOS, %d layer%s of %d, %s "
            "parameters\n", s->resume ? "resuming" : "training", s->data,
-           with_commas((size_t)c->n, docs), r->tokenizer->bos,
-           r->tokenizer->kind == BY_CHAR ? "characters" : "words",
-           g->n_layer, g->n_layer == 1 ? "" : "s", g->n_embd,
-           with_commas(r->model->n_params, params));
+           with_commas((size_t)c->n, docs), c->n == 1 ? "" : "s", tokens,
+           r->tokenizer->kind == BY_CHAR ? "character" : "word",
+           tokens == 1 ? "" : "s", g->n_layer, g->n_layer == 1 ? "" : "s",
+           g->n_embd, with_commas(r->model->n_params, params));
     fflush(stdout);
 }
 

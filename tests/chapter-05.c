@@ -963,6 +963,25 @@ Test(program, bad_files_are_refused_and_nothing_is_overwritten,
     free(b);
 }
 
+Test(program, the_first_line_counts_in_words, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* One document of one letter, by character: singulars.  Its model
+     * has V = 2 tokens, C = 16, 16 positions and one layer: wte and
+     * lm_head 2 * 2 * 16 = 64, wpe 16 * 16 = 256, the layer 12 * 16^2 =
+     * 3072, so 3,392 parameters. */
+    spit(in_dir("one.txt"), (const unsigned char *)"a\n", 2);
+    char command[400], want[400];
+    snprintf(command, sizeof command, MICROGPT " train --tokenizer char "
+             "--data %s/one.txt --steps 1 --out %s/one.ckpt", dir, dir);
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    snprintf(want, sizeof want, "training on %s/one.txt: 1 document, 1 "
+             "character + BOS, 1 layer of 16, 3,392 parameters\n", dir);
+    cr_assert_eq(strncmp(out, want, strlen(want)), 0, "%s", out);
+}
+
 Test(program, a_vocabulary_too_large_for_a_model_is_refused,
      .init = make_dir, .fini = remove_dir)
 {
