@@ -663,6 +663,10 @@ Test(program, the_length_table_counts_every_line)
     for (int k = 0; k < GRAMMAR_MIN_WORDS; k++) /* as the grammar says */
         cr_assert_eq(lengths[k], 0, "%d lines of %d words", lengths[k], k);
     cr_assert_eq(lengths[GRAMMAR_MAX_WORDS + 1], 0, "lines too long");
+    /* Chapter 3 measures the graph of a sentence as long as the longest
+     * here, eight words. */
+    cr_assert_eq(GRAMMAR_MAX_WORDS, 8);
+    cr_assert_gt(lengths[GRAMMAR_MAX_WORDS], 0);
     char want[512] = "| words | sentences |\n|--:|--:|\n";
     for (int k = 1; k <= GRAMMAR_MAX_WORDS; k++)
         if (lengths[k])
