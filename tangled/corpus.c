@@ -7,26 +7,29 @@
 #include <string.h>
 
 /* The whole file, with a zero after it, and its length in *size; or
-   NULL, with what went wrong in *why. */
+   NULL, with what went wrong in *why.  Neither reads nor allocates more
+   than CORPUS_MAX_BYTES + 1 bytes. */
 static char *read_all(FILE *f, size_t *size, const char **why)
 {
-    size_t cap = 1 << 16, n = 0;
+    size_t cap = 1 << 16, n = 0;  /* buf: cap bytes, then the zero */
     char *buf = malloc(cap + 1);
     while (buf) {
+        /* at the limit, a byte read into the zero's place is too many */
+        size_t room = cap < CORPUS_MAX_BYTES ? cap : cap + 1;
         errno = 0;  /* so that a failed read's reason is its own */
-        n += fread(buf + n, 1, cap - n, f);
+        n += fread(buf + n, 1, room - n, f);
         if (n > CORPUS_MAX_BYTES) {
             free(buf);
             *why = "larger than 256 MiB (a corpus is read whole)";
             return NULL;
         }
-        if (n < cap)
+        if (n < room)
             break;
-        char *bigger = realloc(buf, 2 * cap + 1);
+        cap = 2 * cap < CORPUS_MAX_BYTES ? 2 * cap : CORPUS_MAX_BYTES;
+        char *bigger = realloc(buf, cap + 1);
         if (!bigger)
             free(buf);
         buf = bigger;
-        cap *= 2;
     }
     if (!buf || ferror(f)) {
         *why = !buf ? "out of memory"

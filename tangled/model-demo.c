@@ -17,7 +17,7 @@ static const int emma[] = {26, 4, 12, 12, 0, 26};
 enum { EMMA_LEN = 6 };
 static const int full_block[] = {596, 4, 1, 2, 0, 3, 596, 4, 1, 2, 0, 3,
                                  596, 4, 1, 2, 0};
-enum { FULL_LEN = 17 };
+enum { FULL_LEN = 17, LONGEST_LEN = 10 };
 static void table_row(const char *name, int rows, int cols, int times)
 {
     char a[NUMBER_ROOM], b[NUMBER_ROOM];
@@ -89,6 +89,10 @@ static void print_figures(Model *word, Model *chr, KVCache *kv)
            with_commas(nodes_at_position_0(word, kv), buf));
     printf("%%%% nodes-example\n%s\n", with_commas(ex.nodes, buf));
     printf("%%%% depth-example\n%s\n", with_commas(ex.depth, buf));
+    Measure longest = measure(word, kv, full_block, LONGEST_LEN);
+    printf("%%%% nodes-longest\n%s\n", with_commas(longest.nodes, buf));
+    printf("%%%% longest-megabytes\n%.0f\n",
+           longest.nodes * (double)sizeof(Value) / 1e6);
     Measure full = measure(word, kv, full_block, FULL_LEN);
     printf("%%%% nodes-block\n%s\n", with_commas(full.nodes, buf));
     printf("%%%% depth-block\n%s\n", with_commas(full.depth, buf));

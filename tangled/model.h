@@ -11,7 +11,7 @@ typedef struct {
     int vocab_size;  /* how many tokens, BOS included */
     int n_embd;      /* the width of every vector passed along */
     int n_head;      /* attention heads; each sees n_embd / n_head */
-    int n_layer;     /* blocks of attention and MLP */
+    int n_layer;     /* layers, each an attention and an MLP block */
     int block_size;  /* the most positions one sequence may have */
 } Config;
 

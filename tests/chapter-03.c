@@ -875,15 +875,21 @@ Test(program, graph_figures)
                  (long)by_hand_loss(&WORD, 6));
     cr_assert_eq(without_commas(figure("nodes-block")),
                  (long)by_hand_loss(&WORD, 16));
+    /* The bundled corpus's longest sentences have eight words (chapter
+     * 4's tests check it): with a BOS on each side, nine predictions. */
+    cr_assert_eq(without_commas(figure("nodes-longest")),
+                 (long)by_hand_loss(&WORD, 8 + 1));
     /* A node is at least data, grad, two children, two local gradients
      * (8 bytes each), n_children and the walk's number (4 each): 56
-     * bytes; chapter 7 adds fields.  The graph of 16 positions at that
-     * size, in megabytes of 10^6 bytes. */
+     * bytes; chapter 7 adds fields.  The graphs of 16 positions and of
+     * 9 at that size, in megabytes of 10^6 bytes. */
     size_t bytes = sizeof(Value);
     cr_assert_geq(bytes, 6 * 8 + 2 * 4);
     cr_assert_eq(without_commas(figure("node-bytes")), (long)bytes);
     cr_assert_eq(without_commas(figure("block-megabytes")),
                  lround(by_hand_loss(&WORD, 16) * (double)bytes / 1e6));
+    cr_assert_eq(without_commas(figure("longest-megabytes")),
+                 lround(by_hand_loss(&WORD, 8 + 1) * (double)bytes / 1e6));
     /* The longest paths, as worked out by hand; chapter 2 says they are
      * more than a thousand nodes long. */
     cr_assert_eq(without_commas(figure("depth-example")),
