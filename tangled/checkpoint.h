@@ -6,7 +6,11 @@
 
 #include "train.h"
 
-enum { CHECKPOINT_VERSION = 1, CHECKPOINT_ERROR_ROOM = 600 };
+enum {
+    CHECKPOINT_VERSION = 1,
+    CHECKPOINT_ERROR_ROOM = 2 * 4096 + 400  /* two paths as long as Linux
+                                               allows, and why */
+};
 /* The largest size of a parameter that a checkpoint may hold. */
 #define CHECKPOINT_MAX_PARAM 1e30
 

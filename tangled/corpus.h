@@ -7,7 +7,8 @@
 enum {
     CORPUS_MAX_LINE = 1000,      /* bytes in a line, its end not counted */
     CORPUS_MAX_BYTES = 1 << 28,  /* bytes in a file: 256 MiB */
-    CORPUS_ERROR_ROOM = 300      /* room for an error message */
+    CORPUS_ERROR_ROOM = 4096 + 300  /* a message with a path as long as
+                                       Linux allows, and why */
 };
 
 typedef struct {

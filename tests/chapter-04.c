@@ -173,6 +173,20 @@ static void refused(const char *path, const char *want)
     cr_assert_str_eq(error, want);
 }
 
+Test(corpus, a_long_path_leaves_room_for_the_reason)
+{
+    /* A path of 3,006 bytes, well within Linux's 4,096: the message is
+     * the whole path and the reason after it. */
+    char path[3100] = "", want[3200];
+    for (int i = 0; i < 15; i++)  /* 15 names of 199 zeros */
+        snprintf(path + strlen(path), sizeof path - strlen(path), "/%0199d",
+                 0);
+    strcat(path, "/x.txt");
+    cr_assert_eq(strlen(path), 3006);
+    snprintf(want, sizeof want, "%s: No such file or directory", path);
+    refused(path, want);
+}
+
 Test(corpus, bad_files_are_refused_with_file_and_line)
 {
     refused("tests/data/no-such-file.txt",

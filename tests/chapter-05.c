@@ -479,6 +479,10 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     }
     assert_refused("tests/data/names.txt", "not a microgpt checkpoint");
     assert_refused(in_dir("missing.ckpt"), "No such file");
+    char far[3100] = "";  /* a path of 3,000 bytes leaves room for why */
+    for (int i = 0; i < 15; i++)
+        snprintf(far + strlen(far), sizeof far - strlen(far), "/%0199d", 0);
+    assert_refused(far, "No such file or directory");
 
     unsigned char *copy = malloc(size + 1);
     size_t at[] = {40, 3000, size / 2, size - 9, size - 1};
