@@ -53,6 +53,16 @@ static const char *needs(const Option *o, char *buf, size_t size)
     }
     return "";
 }
+/* Whether s is written as a decimal number: digits, perhaps a minus
+   before them, a point and an exponent; no hexadecimal, inf or nan. */
+static int is_decimal(const char *s)
+{
+    const char *digits = *s == '-' ? s + 1 : s;
+    if (!isdigit((unsigned char)digits[*digits == '.']))
+        return 0;
+    return strspn(digits, "0123456789.eE+-") == strlen(digits);
+}
+
 static int parse_value(const Option *o, const char *text)
 {
     char *end;
@@ -68,9 +78,11 @@ static int parse_value(const Option *o, const char *text)
         *(uint64_t *)o->value = x;
         return !*end && !errno;
     }
+    if (!is_decimal(text))
+        return 0;
     double x = o->kind == WHOLE ? (double)strtol(text, &end, 10)
                                 : strtod(text, &end);
-    if (end == text || *end || errno || isspace((unsigned char)*text))
+    if (end == text || *end || errno)
         return 0;
     if (o->kind == WHOLE) {
         if (x < o->min || x > o->max)

@@ -830,6 +830,10 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --steps 12abc", "not \"12abc\""},
         {"train --steps=1e3", "not \"1e3\""},
         {"train --steps ' 5'", "not \" 5\""},
+        {"train --steps +10", "not \"+10\""},  /* decimal, no sign */
+        {"train --lr 0x1p-3", "not \"0x1p-3\""},
+        {"train --lr +0.1", "not \"+0.1\""},
+        {"train --lr inf", "--lr needs"},
         {"train --steps 99999999999999999999", "--steps needs"},
         {"train --lr 0", "--lr needs a number above 0 and at most 1"},
         {"train --lr -0.1", "--lr needs"},
@@ -2365,7 +2369,7 @@ Test(program, figures, .init = make_dir, .fini = remove_dir)
     cr_assert_not_null(f);
     for (int s = 1; s <= 5; s++) {
         int step;
-        char loss[40], row[100];
+        char loss[40], row[120];
         cr_assert_eq(fscanf(f, "%d %39s", &step, loss), 2);
         cr_assert_eq(step, s);
         snprintf(row, sizeof row, "\n| %d | %s | %s |\n", s, loss, loss);
