@@ -29,6 +29,11 @@ STAGES   := $(filter-out 0,$(foreach c,$(CHAPTERS),$(call number,$(c))))
 LAST     := $(lastword $(STAGES))
 BOOK     := build/book
 MARKUP   := /usr/lib/noweb/markup
+# A stage's files compile as many at once as there are processors.  Only
+# compiling: the book's runs and benchmark, which time themselves, run
+# one at a time, with nothing beside them.
+JOBS     := $(shell nproc 2>/dev/null || echo 1)
+STAGE    := $(MAKE) -j$(JOBS) -f tools/stage.mk
 
 # What the build needs, as Debian packages (README: "Build it and test
 # it").
@@ -54,14 +59,14 @@ stages: $(addprefix chapter-,$(STAGES))
 # Stage N: chapters 01..N tangled with #line directives, then compiled.
 chapter-%: deps
 	@tools/tangle $* build/chapter-$*/src --lines
-	@$(MAKE) -f tools/stage.mk N=$* VARIANT=release programs
+	@$(STAGE) N=$* VARIANT=release programs
 	@echo "Stage $* is built. Its programs:"
 	@for p in build/chapter-$*/*; do \
 	  if [[ -f $$p && -x $$p ]]; then echo "  $$p"; fi; done
 	@echo "Its tests: make test-chapter-$*"
 
 test-chapter-%: chapter-%
-	@$(MAKE) -f tools/stage.mk N=$* VARIANT=release tests
+	@$(STAGE) N=$* VARIANT=release tests
 	@tools/run-tests --report $* $*:release
 
 # The finished program is the last stage's.  It is copied only when it
@@ -213,8 +218,8 @@ check-book: book
 # UndefinedBehaviorSanitizer (whose programs also run under LeakSanitizer).
 test-stages: stages
 	@for n in $(STAGES); do \
-	  $(MAKE) -f tools/stage.mk N=$$n VARIANT=release tests; \
-	  $(MAKE) -f tools/stage.mk N=$$n VARIANT=san tests; \
+	  $(STAGE) N=$$n VARIANT=release tests; \
+	  $(STAGE) N=$$n VARIANT=san tests; \
 	done
 
 # Compiling comes first, so a broken chunk shows as a compiler error that

@@ -1,5 +1,5 @@
 /* sample-demo.c: chapter 6's program: prints the chapter's figures
-   (sample-demo --figures [CHECKPOINT]). */
+   (sample-demo --figures [CHECKPOINT [SAMPLES]]). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,21 +43,20 @@ static void print_temperature_table(Run *r)
     }
     free(p);
 }
-static Rates sample_at(Run *r, const Corpus *c, double T, char **shown,
-                       Rates *verdict)
+static Rates sample_at(Run *r, const Corpus *c, double T, int count,
+                       char **shown, Rates *verdict)
 {
-    enum { COUNT = 1000 };
     Rng rng;
     rng_seed(&rng, 42);
     char **docs = sample_documents(r->model, r->kv, r->tokenizer, &rng, T,
-                                   NULL, 0, COUNT);
-    Rates rates = judge(docs, COUNT, c);
+                                   NULL, 0, count);
+    Rates rates = judge(docs, count, c);
     for (int i = 0; i < 4; i++) {  /* kept for the list; the caller frees */
         verdict[i] = judge(&docs[i], 1, c);
         shown[i] = docs[i];
         docs[i] = NULL;
     }
-    free_documents(docs, COUNT);
+    free_documents(docs, count);
     return rates;
 }
 static double percent(int part, int whole)
@@ -65,12 +64,13 @@ static double percent(int part, int whole)
     return 100.0 * part / whole;
 }
 
-static void print_samples_table(Run *r, const Corpus *c)
+static void print_samples_table(Run *r, const Corpus *c, int count)
 {
     char *shown[N_T][4];
     Rates q[N_T], verdict[N_T][4];
     for (int k = 0; k < N_T; k++)
-        q[k] = sample_at(r, c, TEMPERATURES[k], shown[k], verdict[k]);
+        q[k] = sample_at(r, c, TEMPERATURES[k], count, shown[k],
+                         verdict[k]);
     printf("%%%% samples-table\n| $T$ | grammatical | novel | distinct "
            "| grammatical and new |\n|--:|--:|--:|--:|--:|\n");
     for (int k = 0; k < N_T; k++)
@@ -128,12 +128,15 @@ static int print_parity_samples(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2 || argc > 3 || strcmp(argv[1], "--figures") != 0) {
-        fprintf(stderr, "usage: %s --figures [CHECKPOINT]\n", argv[0]);
+    int count = argc == 4 ? atoi(argv[3]) : 1000;
+    if (argc < 2 || argc > 4 || strcmp(argv[1], "--figures") != 0
+        || count < 4 || count > 100000) {
+        fprintf(stderr, "usage: %s --figures [CHECKPOINT [SAMPLES, 4 to "
+                "100000]]\n", argv[0]);
         return 2;
     }
     char error[CHECKPOINT_ERROR_ROOM];
-    const char *path = argc == 3 ? argv[2] : "build/runs/word.ckpt";
+    const char *path = argc >= 3 ? argv[2] : "build/runs/word.ckpt";
     Run *r = checkpoint_load(path, error);
     Corpus *c = r ? corpus_load("data/sentences.txt", error) : NULL;
     if (!c) {
@@ -142,7 +145,7 @@ int main(int argc, char **argv)
         return 1;
     }
     print_temperature_table(r);
-    print_samples_table(r, c);
+    print_samples_table(r, c, count);
     run_free(r);
     corpus_free(c);
     int ok = print_parity_samples();
