@@ -217,11 +217,12 @@ int checkpoint_save(const Run *r, const char *path, char *error)
         size_t n = strlen(error);
         snprintf(error + n, CHECKPOINT_ERROR_ROOM - n, "; the checkpoint "
                  "is saved in %s instead", tmp);
+        ok = CHECKPOINT_KEPT;
     } else if (rename(tmp, path) != 0) {
         failed(error, "rename to", path);
         unlink(tmp);
     } else
-        ok = 1;
+        ok = CHECKPOINT_SAVED;
     free(tmp);
     free(o.bytes);
     return ok;

@@ -16,8 +16,11 @@ enum {
 
 /* Saves r to path, through a temporary file renamed into place, so
    that path is at every moment either its old self or the whole new
-   checkpoint.  Returns 1, or 0 with one line in
-   error[CHECKPOINT_ERROR_ROOM]. */
+   checkpoint.  Returns CHECKPOINT_SAVED, or else one line in
+   error[CHECKPOINT_ERROR_ROOM] and CHECKPOINT_KEPT if the checkpoint is
+   in the temporary file (at path, something came that it may not
+   replace), 0 if it is nowhere. */
+enum { CHECKPOINT_SAVED = 1, CHECKPOINT_KEPT = 2 };
 int checkpoint_save(const Run *r, const char *path, char *error);
 
 /* The run saved at path, or NULL with one line saying what is wrong

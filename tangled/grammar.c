@@ -427,3 +427,11 @@ int grammar_accepts(const char *sentence)
     }
     return s.n >= GRAMMAR_MIN_WORDS && parses(&s);
 }
+
+int grammar_accepted(char *const *sentences, int n)
+{
+    int yes = 0;
+    for (int i = 0; i < n; i++)
+        yes += grammar_accepts(sentences[i]);
+    return yes;
+}

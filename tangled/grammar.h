@@ -17,6 +17,8 @@ void grammar_draw(Rng *r, char *out);
 
 /* 1 if the grammar can produce this sentence, else 0. */
 int grammar_accepts(const char *sentence);
+/* How many of the n sentences the grammar can produce. */
+int grammar_accepted(char *const *sentences, int n);
 
 /* How many distinct words the grammar has, and the k-th in byte order
    (NULL if there is none). */

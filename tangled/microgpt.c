@@ -18,6 +18,7 @@
 #include "checkpoint.h"
 #include "numbers.h"
 #include "train.h"
+#include "grammar.h"
 #include "sample.h"
 #include "manual.h"
 
@@ -254,17 +255,24 @@ static void on_interrupt(int sig)
     interrupted = 1;
 }
 
+/* on_interrupt for sig, with these flags, unless sig is ignored. */
+static void catch_signal(int sig, int flags)
+{
+    struct sigaction sa = {0}, was;
+    if (sigaction(sig, NULL, &was) == 0 && was.sa_handler == SIG_IGN)
+        return;  /* nohup's wish, or the shell's for a background job */
+    sa.sa_handler = on_interrupt;
+    sa.sa_flags = flags;
+    sigemptyset(&sa.sa_mask);
+    sigaction(sig, &sa, NULL);
+}
+
 static void catch_interrupts(void)
 {
-    struct sigaction sa = {0};
-    sa.sa_handler = on_interrupt;
-    sa.sa_flags = SA_RESETHAND;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
-    sigaction(SIGHUP, &sa, NULL);
-    sa.sa_flags = 0;  /* a closed pipe stays closed: not a second Ctrl-C */
-    sigaction(SIGPIPE, &sa, NULL);
+    catch_signal(SIGINT, SA_RESETHAND);  /* a second one ends at once */
+    catch_signal(SIGTERM, SA_RESETHAND);
+    catch_signal(SIGHUP, 0);   /* a closing terminal may send two */
+    catch_signal(SIGPIPE, 0);  /* a closed pipe stays closed */
 }
 
 /* From here to the end, the signals that would end the program at once
@@ -793,14 +801,15 @@ static int finish(const Settings *s, Run *r, const Log *log, int diverged,
 {
     char log_error[CHECKPOINT_ERROR_ROOM];
     int logged = !log->f || close_log(log->f, s->log, log_error);
-    int saved = !diverged && checkpoint_save(r, s->out, error);
+    int how = diverged ? 0 : checkpoint_save(r, s->out, error);
+    int saved = how == CHECKPOINT_SAVED;
     if (diverged)
         snprintf(error, CHECKPOINT_ERROR_ROOM, "the loss at step %d is not "
                  "finite: the run diverged (a smaller --lr may help) and "
                  "is not saved", diverged);
     if (saved)
         print_saved(s, r);
-    else if (log->f)
+    else if (log->f && how != CHECKPOINT_KEPT)
         put_back_log(log, error);
     if (saved && !logged)
         strcpy(error, log_error);
@@ -1042,7 +1051,8 @@ static int eval_command(int argc, char **argv)
                                     &r->rng, s->temperature, NULL, 0,
                                     s->count);
     Rates rates = judge(texts, s->count, c);
-    print_rates(&rates, corpus_in_grammar(c), s->temperature);
+    int grammar = grammar_accepted(c->docs, c->n) == c->n;  /* all */
+    print_rates(&rates, grammar, s->temperature);
     free_documents(texts, s->count);
     corpus_free(c);
     run_free(r);

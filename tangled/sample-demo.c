@@ -128,9 +128,10 @@ static int print_parity_samples(void)
 
 int main(int argc, char **argv)
 {
-    int count = argc == 4 ? atoi(argv[3]) : 1000;
+    char *end = "";
+    long count = argc == 4 ? strtol(argv[3], &end, 10) : 1000;
     if (argc < 2 || argc > 4 || strcmp(argv[1], "--figures") != 0
-        || count < 4 || count > 100000) {
+        || *end || count < 4 || count > 100000) {
         fprintf(stderr, "usage: %s --figures [CHECKPOINT [SAMPLES, 4 to "
                 "100000]]\n", argv[0]);
         return 2;
@@ -145,7 +146,7 @@ int main(int argc, char **argv)
         return 1;
     }
     print_temperature_table(r);
-    print_samples_table(r, c, count);
+    print_samples_table(r, c, (int)count);
     run_free(r);
     corpus_free(c);
     int ok = print_parity_samples();

@@ -124,10 +124,3 @@ Rates judge(char **samples, int n, const Corpus *c)
     return r;
 }
 
-int corpus_in_grammar(const Corpus *c)
-{
-    for (int d = 0; d < c->n; d++)
-        if (!grammar_accepts(c->docs[d]))
-            return 0;
-    return 1;
-}

@@ -36,8 +36,5 @@ typedef struct {
 
 /* The rates of n samples against corpus c. */
 Rates judge(char **samples, int n, const Corpus *c);
-/* Whether the grammar accepts every document of c: only then do the
-   grammar's rates mean anything for a model trained on c. */
-int corpus_in_grammar(const Corpus *c);
 
 #endif

@@ -54,13 +54,6 @@ static void print_tokens(const Tokenizer *t, int from, int to)
     printf("\n");
 }
 
-static int accepted(const Corpus *c)
-{
-    int n = 0;
-    for (int d = 0; d < c->n; d++)
-        n += grammar_accepts(c->docs[d]);
-    return n;
-}
 static void print_figures(const Corpus *c, const Tokenizer *t)
 {
     char buf[NUMBER_ROOM], error[TOKENIZER_ERROR_ROOM];
@@ -79,7 +72,8 @@ static void print_figures(const Corpus *c, const Tokenizer *t)
     printf("%%%% example-ids\n");
     for (int i = 0; i < n; i++)
         printf("%d%s", ids[i], i + 1 < n ? ", " : "\n");
-    printf("%%%% grammar-accepts\n%s\n", with_commas(accepted(c), buf));
+    int yes = grammar_accepted(c->docs, c->n);
+    printf("%%%% grammar-accepts\n%s\n", with_commas((size_t)yes, buf));
 }
 static int run(const Options *o, const Corpus *c, const Tokenizer *t,
                char **tokens, int n_tokens)
@@ -95,7 +89,7 @@ static int run(const Options *o, const Corpus *c, const Tokenizer *t,
                t->bos);
         print_lengths(c);
         printf("\nthe grammar accepts %d of the %d documents\n",
-               accepted(c), c->n);
+               grammar_accepted(c->docs, c->n), c->n);
         return 0;
     }
     char doc[CORPUS_MAX_LINE + 1] = "", error[TOKENIZER_ERROR_ROOM];

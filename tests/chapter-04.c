@@ -110,6 +110,18 @@ Test(grammar, draws_only_what_it_accepts)
     }
 }
 
+Test(grammar, counts_what_it_accepts)
+{
+    /* Two sentences of the grammar, one not ("muffin the"), a name, and
+     * an empty line: two; none of none. */
+    char *some[] = {"the cat eats a muffin", "dogs sleep", "muffin the",
+                    "emma", ""};
+    cr_assert_eq(grammar_accepted(some, 5), 2);
+    cr_assert_eq(grammar_accepted(some, 2), 2);
+    cr_assert_eq(grammar_accepted(some + 2, 3), 0);
+    cr_assert_eq(grammar_accepted(some, 0), 0);
+}
+
 Test(grammar, every_corpus_line_is_accepted)
 {
     Corpus *c = load("data/sentences.txt");

@@ -353,7 +353,8 @@ Test(checkpoint, saves_and_loads_every_bit, .init = make_dir,
     Run *r = start(c, BY_CHAR, CHARS, 100);
     train(r, c, 3);
     char error[CHECKPOINT_ERROR_ROOM];
-    cr_assert(checkpoint_save(r, in_dir("a.ckpt"), error), "%s", error);
+    cr_assert_eq(checkpoint_save(r, in_dir("a.ckpt"), error),
+                 CHECKPOINT_SAVED, "%s", error);
     Run *back = checkpoint_load(in_dir("a.ckpt"), error);
     cr_assert_not_null(back, "%s", error);
     assert_same_run(r, back);
@@ -380,7 +381,8 @@ Test(checkpoint, n_steps_saved_and_resumed_equal_2n_steps,
     Run *first = start(c1, BY_CHAR, CHARS, 50);
     train(first, c1, 25);
     char error[CHECKPOINT_ERROR_ROOM];
-    cr_assert(checkpoint_save(first, in_dir("half.ckpt"), error));
+    cr_assert_eq(checkpoint_save(first, in_dir("half.ckpt"), error),
+                 CHECKPOINT_SAVED);
     run_free(first);
     corpus_free(c1);
 
@@ -452,7 +454,8 @@ static Run *saved_names_run(Corpus **c)
     Run *r = start(*c, BY_CHAR, CHARS, 100);
     train(r, *c, 2);
     char error[CHECKPOINT_ERROR_ROOM];
-    cr_assert(checkpoint_save(r, in_dir("good.ckpt"), error), "%s", error);
+    cr_assert_eq(checkpoint_save(r, in_dir("good.ckpt"), error),
+                 CHECKPOINT_SAVED, "%s", error);
     return r;
 }
 
@@ -629,7 +632,8 @@ Test(checkpoint, refuses_truncated_foreign_and_corrupted_files,
     /* A generator just seeded has used none of its words: next is 624,
      * the one value past the last word that is a state, not an error. */
     rng_seed(&r->rng, 7);
-    cr_assert(checkpoint_save(r, good, error), "%s", error);
+    cr_assert_eq(checkpoint_save(r, good, error),
+                 CHECKPOINT_SAVED, "%s", error);
     Run *seeded = checkpoint_load(good, error);
     cr_assert_not_null(seeded, "%s", error);
     cr_assert_eq(seeded->rng.next, 624);
@@ -717,7 +721,8 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
     Run *r = start(c, BY_CHAR, CHARS, 100);
     char error[CHECKPOINT_ERROR_ROOM];
     cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
-    cr_assert(checkpoint_save(r, in_dir("new.ckpt"), error));
+    cr_assert_eq(checkpoint_save(r, in_dir("new.ckpt"), error),
+                 CHECKPOINT_SAVED);
     cr_assert(checkpoint_can_save(in_dir("new.ckpt"), error), "%s", error);
     cr_assert_eq(chmod(in_dir("new.ckpt"), 0444), 0);  /* even for root */
     cr_assert_not(checkpoint_can_save(in_dir("new.ckpt"), error));
@@ -741,7 +746,8 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
      * a directory, is kept, and the new checkpoint stays in the
      * temporary file, which the message names. */
     char want[600];
-    cr_assert_not(checkpoint_save(r, in_dir("notes.txt"), error));
+    cr_assert_eq(checkpoint_save(r, in_dir("notes.txt"), error),
+                 CHECKPOINT_KEPT);
     snprintf(want, sizeof want, "%s exists and is not a microgpt "
              "checkpoint; not replacing it; the checkpoint is saved in "
              "%s.tmp instead", in_dir("notes.txt"), in_dir("notes.txt"));
@@ -753,8 +759,30 @@ Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
     cr_assert_not_null(kept, "%s", error);
     cr_assert_eq(kept->model->n_params, r->model->n_params);
     run_free(kept);
+    /* The message has room for two paths of nearly 4,096 bytes each:
+     * here 15 directories of 250 letters (3,765 bytes and the test's
+     * directory), and a file not ours in the last. */
+    static char deep[4096], said[9000];
+    snprintf(deep, sizeof deep, "%s", dir);
+    for (int i = 0; i < 15; i++) {
+        size_t at = strlen(deep);
+        deep[at] = '/';
+        memset(deep + at + 1, 'd', 250);
+        deep[at + 251] = '\0';
+        cr_assert_eq(mkdir(deep, 0755), 0, "%s", strerror(errno));
+    }
+    strcat(deep, "/n.txt");
+    cr_assert_gt(strlen(deep), 3700);
+    spit(deep, (const unsigned char *)"mine\n", 5);
+    static char long_error[CHECKPOINT_ERROR_ROOM];
+    cr_assert_eq(checkpoint_save(r, deep, long_error), CHECKPOINT_KEPT);
+    snprintf(said, sizeof said, "%s exists and is not a microgpt "
+             "checkpoint; not replacing it; the checkpoint is saved in "
+             "%s.tmp instead", deep, deep);
+    cr_assert_str_eq(long_error, said);
     cr_assert_eq(mkdir(in_dir("dir.ckpt"), 0755), 0);
-    cr_assert_not(checkpoint_save(r, in_dir("dir.ckpt"), error));
+    cr_assert_eq(checkpoint_save(r, in_dir("dir.ckpt"), error),
+                 CHECKPOINT_KEPT);
     cr_assert_not_null(strstr(error, "not a regular file"), "%s", error);
     cr_assert_eq(access(in_dir("dir.ckpt.tmp"), F_OK), 0);
 
@@ -833,7 +861,6 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --steps +10", "not \"+10\""},  /* decimal, no sign */
         {"train --lr 0x1p-3", "not \"0x1p-3\""},
         {"train --lr +0.1", "not \"+0.1\""},
-        {"train --lr inf", "--lr needs"},
         {"train --steps 99999999999999999999", "--steps needs"},
         {"train --lr 0", "--lr needs a number above 0 and at most 1"},
         {"train --lr -0.1", "--lr needs"},
@@ -1130,7 +1157,8 @@ Test(program, a_run_resumed_at_step_0_goes_on_with_its_empty_log,
     Corpus *c = load("tests/data/names.txt");
     Run *r = start(c, BY_CHAR, CHARS, 5);
     char error[CHECKPOINT_ERROR_ROOM];
-    cr_assert(checkpoint_save(r, in_dir("z.ckpt"), error), "%s", error);
+    cr_assert_eq(checkpoint_save(r, in_dir("z.ckpt"), error),
+                 CHECKPOINT_SAVED, "%s", error);
     run_free(r);
     corpus_free(c);
     write_in_dir("z.csv", "step,loss,lr\n");
@@ -2050,10 +2078,14 @@ static int saved_as_logged(const char *ckpt, const char *csv, int steps)
 Test(program, a_closed_terminal_or_pipe_stops_and_saves, .init = make_dir,
      .fini = remove_dir)
 {
-    /* SIGHUP, as when the terminal closes, stops a run as Ctrl-C does. */
+    /* SIGHUP, as when the terminal closes, stops a run as Ctrl-C does;
+     * and a second, as a closing terminal may send, does not end it at
+     * once as a second Ctrl-C would. */
     char ckpt[300], csv[300];
     pid_t pid;
     FILE *from = interrupt_long_run("hup", 0, SIGHUP, ckpt, csv, &pid);
+    nanosleep(&(struct timespec){0, 1000000}, NULL);  /* 1 ms */
+    kill(pid, SIGHUP);
     char line[300];
     while (fgets(line, sizeof line, from))
         ;  /* read to the end: the pipe stays open */
@@ -2064,19 +2096,52 @@ Test(program, a_closed_terminal_or_pipe_stops_and_saves, .init = make_dir,
               status);
     saved_as_logged(ckpt, csv, 1000000);
     /* So does a pipe closed by its reader: read the first progress line
-     * and close the pipe, and the next progress line, at step 100 of
-     * 1000, meets SIGPIPE; the lines after it are lost, not the run. */
+     * and close the pipe, and the next progress line, at step 1000 of
+     * 10000, meets SIGPIPE; the lines after it are lost, not the run. */
     snprintf(ckpt, 300, "%s/pipe.ckpt", dir);
     snprintf(csv, 300, "%s/pipe.csv", dir);
     char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
-                    "tests/data/names.txt", "--steps", "1000", "--out",
+                    "tests/data/names.txt", "--steps", "10000", "--out",
                     ckpt, "--log", csv, NULL};
     from = start_to_first_step(argv, 1, &pid);  /* errors to the pipe */
     fclose(from);
     waitpid(pid, &status, 0);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 130, "%d",
               status);
-    saved_as_logged(ckpt, csv, 1000);
+    saved_as_logged(ckpt, csv, 10000);
+}
+
+Test(program, a_checkpoint_kept_aside_keeps_its_log, .init = make_dir,
+     .fini = remove_dir)
+{
+    /* A file put at --out during the run is kept: the run's checkpoint
+     * stays in the temporary file, exit status 1, and the log keeps the
+     * run's lines, which go with that checkpoint. */
+    char ckpt[300], csv[300], tmp[310], line[300];
+    snprintf(ckpt, sizeof ckpt, "%s/aside.ckpt", dir);
+    snprintf(csv, sizeof csv, "%s/aside.csv", dir);
+    snprintf(tmp, sizeof tmp, "%s.tmp", ckpt);
+    char *argv[] = {"microgpt", "train", "--tokenizer", "char", "--data",
+                    "tests/data/names.txt", "--steps", "1000000", "--out",
+                    ckpt, "--log", csv, NULL};
+    pid_t pid;
+    FILE *from = start_to_first_step(argv, 1, &pid);
+    spit(ckpt, (const unsigned char *)"mine\n", 5);
+    kill(pid, SIGINT);
+    static char said[1 << 14] = "";
+    while (fgets(line, sizeof line, from))
+        strncat(said, line, sizeof said - strlen(said) - 1);
+    fclose(from);
+    int status;
+    waitpid(pid, &status, 0);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 1, "%s", said);
+    cr_assert_not_null(strstr(said, "not replacing it; the checkpoint is "
+                                    "saved in "), "%s", said);
+    size_t size;
+    unsigned char *b = slurp(ckpt, &size);
+    cr_assert(size == 5 && memcmp(b, "mine\n", 5) == 0, "left alone");
+    free(b);
+    saved_as_logged(tmp, csv, 1000000);
 }
 
 Test(program, an_interrupt_stops_and_saves, .init = make_dir,

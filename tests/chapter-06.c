@@ -186,20 +186,6 @@ Test(judge, counts_by_hand)
     cr_assert_eq(r.new_and_good, 2);
 }
 
-Test(judge, the_grammar_judges_only_a_corpus_it_could_have_written)
-{
-    /* The two sentences above are both the grammar's; "muffin the" is
-     * not, nor is a name; an empty corpus is vacuously the grammar's. */
-    char *docs[] = {"the cat eats a muffin", "dogs sleep", "muffin the"};
-    char *names[] = {"emma"};
-    Corpus two = {2, docs, NULL}, three = {3, docs, NULL};
-    Corpus name = {1, names, NULL}, none = {0, docs, NULL};
-    cr_assert_eq(corpus_in_grammar(&two), 1);
-    cr_assert_eq(corpus_in_grammar(&three), 0);
-    cr_assert_eq(corpus_in_grammar(&name), 0);
-    cr_assert_eq(corpus_in_grammar(&none), 1);
-}
-
 /* ---- the program ------------------------------------------------------ */
 
 static void train_names(void)
