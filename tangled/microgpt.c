@@ -83,6 +83,8 @@ static int parse_value(const Option *o, const char *text)
         return 0;
     double x = o->kind == WHOLE ? (double)strtol(text, &end, 10)
                                 : strtod(text, &end);
+    if (errno == ERANGE && fpclassify(x) == FP_SUBNORMAL)
+        errno = 0;     /* held, if with fewer digits: not out of range */
     if (end == text || *end || errno)
         return 0;
     if (o->kind == WHOLE) {
@@ -1082,7 +1084,12 @@ static void usage(FILE *f)
 }
 static int run_command(int argc, char **argv)
 {
-    if (argc >= 2 && strcmp(argv[1], "--help") == 0) {
+    char help[] = "--help";
+    if (argc >= 3 && strcmp(argv[1], help) == 0) {
+        char *asked[] = {argv[0], argv[2], help};  /* as COMMAND --help */
+        return run_command(3, asked);
+    }
+    if (argc == 2 && strcmp(argv[1], help) == 0) {
         usage(stdout);
         return 0;
     }

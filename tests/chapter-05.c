@@ -839,6 +839,15 @@ Test(program, help_and_version)
     out = run(MICROGPT " train --help", &status);
     cr_assert_eq(status, 0);
     cr_assert_not_null(strstr(out, "--resume CHECKPOINT"));
+    char *train_help = strdup(out);
+    out = run(MICROGPT " --help train", &status);  /* the other order */
+    cr_assert_eq(status, 0);
+    cr_assert_str_eq(out, train_help);
+    free(train_help);
+    out = run(MICROGPT " --help bogus", &status);
+    cr_assert_eq(status, 2);
+    cr_assert_str_eq(out, "microgpt: unknown command \"bogus\" (see "
+                          "microgpt --help)\n");
     out = run(MICROGPT " --version", &status);
     cr_assert_eq(status, 0);
     cr_assert_eq(strncmp(out, "microgpt, stage ", 16), 0, "%s", out);
@@ -865,6 +874,7 @@ Test(program, bad_options_are_one_line_and_status_2)
         {"train --lr 0", "--lr needs a number above 0 and at most 1"},
         {"train --lr -0.1", "--lr needs"},
         {"train --lr nan", "--lr needs"},
+        {"train --lr 1e-400", "--lr needs"},  /* too small: strtod gives 0 */
         {"train --lr 2", "--lr needs"},
         {"train --seed -1", "--seed needs a whole number from 0 to"},
         {"train --seed 18446744073709551616", "--seed needs"},
@@ -920,6 +930,26 @@ Test(program, bad_options_are_one_line_and_status_2)
     char *out = run(command, &status);
     cr_assert_eq(status, 2);
     cr_assert_not_null(strstr(out, want), "%s", out);
+}
+
+/* 1e-320 is below the smallest normal double, 2.2250738585072014e-308,
+ * so strtod says it is out of range; it is held all the same (as 2024
+ * times the smallest subnormal, 2^-1074), and a run trains with it. */
+Test(program, a_subnormal_rate_is_taken, .init = make_dir,
+     .fini = remove_dir)
+{
+    char command[600];
+    snprintf(command, sizeof command, MICROGPT " train" NAMES " --steps 2 "
+             "--lr 1e-320 --out %s", in_dir("tiny.ckpt"));
+    int status;
+    char *out = run(command, &status);
+    cr_assert_eq(status, 0, "%s", out);
+    char error[CHECKPOINT_ERROR_ROOM];
+    Run *r = checkpoint_load(in_dir("tiny.ckpt"), error);
+    cr_assert_not_null(r, "%s", error);
+    cr_assert_eq(r->adam->lr, 1e-320);
+    cr_assert_eq(fpclassify(r->adam->lr), FP_SUBNORMAL);
+    run_free(r);
 }
 
 Test(program, a_value_like_an_option_must_be_joined_to_its_option,
