@@ -203,6 +203,15 @@ static int write_file(const char *tmp, const Out *o, char *error)
 
 static int may_replace(const char *path, char *error);  /* below */
 
+/* Adds to the message in error that the checkpoint is in tmp. */
+static int kept(char *error, const char *tmp)
+{
+    size_t n = strlen(error);
+    snprintf(error + n, CHECKPOINT_ERROR_ROOM - n, "; the checkpoint is "
+             "saved in %s instead", tmp);
+    return CHECKPOINT_KEPT;
+}
+
 int checkpoint_save(const Run *r, const char *path, char *error)
 {
     Out o = {0};
@@ -213,14 +222,11 @@ int checkpoint_save(const Run *r, const char *path, char *error)
         snprintf(error, CHECKPOINT_ERROR_ROOM, "out of memory");
     else if (!write_file(tmp, &o, error))
         ;  /* the message is in error */
-    else if (!may_replace(path, error)) {  /* something came meanwhile */
-        size_t n = strlen(error);
-        snprintf(error + n, CHECKPOINT_ERROR_ROOM - n, "; the checkpoint "
-                 "is saved in %s instead", tmp);
-        ok = CHECKPOINT_KEPT;
-    } else if (rename(tmp, path) != 0) {
-        failed(error, "rename to", path);
-        unlink(tmp);
+    else if (!may_replace(path, error))  /* something came meanwhile */
+        ok = kept(error, tmp);
+    else if (rename(tmp, path) != 0) {
+        failed(error, "rename the new checkpoint to", path);
+        ok = kept(error, tmp);
     } else
         ok = CHECKPOINT_SAVED;
     free(tmp);

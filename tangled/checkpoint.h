@@ -19,7 +19,7 @@ enum {
    checkpoint.  Returns CHECKPOINT_SAVED, or else one line in
    error[CHECKPOINT_ERROR_ROOM] and CHECKPOINT_KEPT if the checkpoint is
    in the temporary file (at path, something came that it may not
-   replace), 0 if it is nowhere. */
+   replace, or the rename failed), 0 if it is nowhere. */
 enum { CHECKPOINT_SAVED = 1, CHECKPOINT_KEPT = 2 };
 int checkpoint_save(const Run *r, const char *path, char *error);
 

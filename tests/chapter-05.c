@@ -5,6 +5,7 @@
 #define _XOPEN_SOURCE 700 /* popen, mkdtemp, fork, kill */
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -712,6 +713,46 @@ Test(checkpoint, a_corpus_fingerprint_sees_where_documents_end)
     cr_assert_neq(corpus_fingerprint(&first), corpus_fingerprint(&second));
     cr_assert_eq(corpus_fingerprint(&first),
                  fnv1a(fnv1a(FNV_START, "ab", 3), "c", 2));
+}
+
+/* This file's own rename, which the linker gives the checkpoint code
+ * linked into this test program in place of the C library's (not to
+ * the programs the tests run): it fails, as the C library's would in a
+ * directory made read-only, while renames_fail is set. */
+static int renames_fail;
+
+int rename(const char *from, const char *to)
+{
+    if (renames_fail) {
+        errno = EACCES;
+        return -1;
+    }
+    return renameat(AT_FDCWD, from, AT_FDCWD, to);
+}
+
+Test(checkpoint, a_failed_rename_keeps_the_new_checkpoint,
+     .init = make_dir, .fini = remove_dir)
+{
+    Corpus *c = load("tests/data/names.txt");
+    Run *r = start(c, BY_CHAR, CHARS, 100);
+    char error[CHECKPOINT_ERROR_ROOM], want[600];
+    renames_fail = 1;
+    cr_assert_eq(checkpoint_save(r, in_dir("a.ckpt"), error),
+                 CHECKPOINT_KEPT);
+    renames_fail = 0;
+    snprintf(want, sizeof want, "cannot rename the new checkpoint to %s: "
+             "%s; the checkpoint is saved in %s.tmp instead",
+             in_dir("a.ckpt"), strerror(EACCES), in_dir("a.ckpt"));
+    cr_assert_str_eq(error, want);
+    cr_assert_neq(access(in_dir("a.ckpt"), F_OK), 0, "nothing at a.ckpt");
+    Run *kept = checkpoint_load(in_dir("a.ckpt.tmp"), error);
+    cr_assert_not_null(kept, "%s", error);
+    cr_assert_eq(kept->adam->step, r->adam->step);
+    for (size_t i = 0; i < r->model->n_params; i++)
+        cr_assert_eq(kept->model->params[i].data, r->model->params[i].data);
+    run_free(kept);
+    run_free(r);
+    corpus_free(c);
 }
 
 Test(checkpoint, saving_replaces_checkpoints_and_nothing_else,
