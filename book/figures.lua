@@ -59,15 +59,20 @@ end
 -- one page do not both have a "node1".
 local function draw(text, path, name)
   if text:match("^digraph") then
-    if path then  -- on the page: labels of the body text's size, packed
+    if path then  -- on the page: labels of the body text's size, packed,
+      -- and no margin (a PDF's is half an inch all round unless told)
       return pandoc.pipe("dot", {"-Tpdf", "-Nfontsize=10", "-Nmargin=0.04",
-                                 "-Granksep=0.3", "-o", path}, text)
+                                 "-Granksep=0.3", "-Gmargin=0", "-o", path},
+                         text)
     end
     return pandoc.pipe("dot", {"-Tsvg", "-Gid=" .. name:gsub("-", "_")},
                        text)
   end
+  -- pdfcairo reads a font's size in pixels, at 96 to the inch, and then
+  -- halves it unless told otherwise: 9 at a fontscale of 0.75 is 9 points
   local terminal = path
-    and ('set terminal pdfcairo size 5in,3in font "Helvetica,9" pointscale 0.4\n' ..
+    and ('set terminal pdfcairo size 5in,3in font "Helvetica,9" ' ..
+         'fontscale 0.75 pointscale 0.4\n' ..
          'set output "' .. path .. '"\n')
     or 'set terminal svg size 720,420 font "Helvetica,12"\n'
   return pandoc.pipe("gnuplot", {}, terminal .. text)

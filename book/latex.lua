@@ -85,3 +85,12 @@ function Header(h)
     return { h, pandoc.RawBlock("latex", "\\markboth" .. mark .. mark) }
   end
 end
+
+-- A short piece of code with a space in it ("--count 4", "%% name") is
+-- one word to the reader, and is not split at the end of a line.
+function Code(c)
+  if utf8.len(c.text) <= 12 and c.text:find(" ") then
+    return { pandoc.RawInline("latex", "\\mbox{"), c,
+             pandoc.RawInline("latex", "}") }
+  end
+end

@@ -117,8 +117,11 @@ static void print_curve(const double *loss, int n)
     for (int i = 0; i < n; i++)
         printf("%d %.5f %.5f\n", i + 1, loss[i],
                mean(loss, i + 1 > WINDOW ? i + 1 - WINDOW : 0, i + 1));
+    /* the key's dot is drawn apart (NaN plots nothing), larger than
+       the curve's five thousand, or it could not be seen */
     printf("EOD\nset xlabel \"step\"\nset ylabel \"loss\"\nset grid\n"
            "set key top right\nplot $loss using 1:2 with points pt 7 ps 0.25 "
+           "lc rgb \"#8aa8c8\" notitle, \\\n  NaN with points pt 7 ps 1.5 "
            "lc rgb \"#8aa8c8\" title \"one sentence\", \\\n  $loss using "
            "1:3 with lines lw 2 lc rgb \"#b03020\" title \"mean of 100 "
            "steps\"\n");
