@@ -1082,12 +1082,26 @@ static void usage(FILE *f)
     fputs("\nmicrogpt COMMAND --help describes a command's options;\n"
           "microgpt --version says which stage of the book this is.\n", f);
 }
+/* The command called name, or NULL after a line on stderr. */
+static const Command *command_named(const char *name)
+{
+    for (int i = 0; i < N_COMMANDS; i++)
+        if (strcmp(name, COMMANDS[i].name) == 0)
+            return &COMMANDS[i];
+    char message[400];
+    snprintf(message, sizeof message, "unknown command %s (see microgpt "
+             "--help)", echo(name).text);
+    print_error(NULL, message);
+    return NULL;
+}
+
 static int run_command(int argc, char **argv)
 {
     char help[] = "--help";
-    if (argc >= 3 && strcmp(argv[1], help) == 0) {
-        char *asked[] = {argv[0], argv[2], help};  /* as COMMAND --help */
-        return run_command(3, asked);
+    if (argc >= 3 && strcmp(argv[1], help) == 0) {  /* --help COMMAND */
+        const Command *c = command_named(argv[2]);
+        char *asked[] = {argv[2], help, NULL};
+        return c ? c->run(2, asked) : 2;
     }
     if (argc == 2 && strcmp(argv[1], help) == 0) {
         usage(stdout);
@@ -1102,14 +1116,8 @@ static int run_command(int argc, char **argv)
         usage(stderr);
         return 2;
     }
-    for (int i = 0; i < N_COMMANDS; i++)
-        if (strcmp(argv[1], COMMANDS[i].name) == 0)
-            return COMMANDS[i].run(argc - 1, argv + 1);
-    char message[400];
-    snprintf(message, sizeof message, "unknown command %s (see microgpt "
-             "--help)", echo(argv[1]).text);
-    print_error(NULL, message);
-    return 2;
+    const Command *c = command_named(argv[1]);
+    return c ? c->run(argc - 1, argv + 1) : 2;
 }
 
 int main(int argc, char **argv)

@@ -885,10 +885,17 @@ Test(program, help_and_version)
     cr_assert_eq(status, 0);
     cr_assert_str_eq(out, train_help);
     free(train_help);
-    out = run(MICROGPT " --help bogus", &status);
-    cr_assert_eq(status, 2);
-    cr_assert_str_eq(out, "microgpt: unknown command \"bogus\" (see "
-                          "microgpt --help)\n");
+    const char *not_commands[] = {"bogus", "--help", "--version"};
+    for (int i = 0; i < 3; i++) {
+        char command[100], want[100];
+        snprintf(command, sizeof command, MICROGPT " --help %s",
+                 not_commands[i]);
+        snprintf(want, sizeof want, "microgpt: unknown command \"%s\" "
+                 "(see microgpt --help)\n", not_commands[i]);
+        out = run(command, &status);
+        cr_assert_eq(status, 2, "%s: %d", command, status);
+        cr_assert_str_eq(out, want);
+    }
     out = run(MICROGPT " --version", &status);
     cr_assert_eq(status, 0);
     cr_assert_eq(strncmp(out, "microgpt, stage ", 16), 0, "%s", out);
