@@ -119,9 +119,8 @@ bench: deps stages build/microgpt $(BENCH)/phases
 # made again when the program changes, as the benchmark is.
 $(BENCH)/phases: tools/phases.c build/microgpt
 	@mkdir -p $(@D)
-	$(CC) -std=c11 -Wall -Wextra -Wpedantic -Werror -ffp-contract=off \
-	  -fno-builtin-pow -fno-math-errno -O3 -Ibuild/chapter-$(LAST)/src \
-	  -o $@ $< build/chapter-$(LAST)/libstage.a -lm
+	@$(STAGE) N=$(LAST) VARIANT=release build/chapter-$(LAST)/phases
+	cp build/chapter-$(LAST)/phases $@
 
 $(BENCH)/phases-book.txt: build/microgpt tools/phases.c data/sentences.txt \
                           tests/data/names.txt | $(BENCH)/phases \

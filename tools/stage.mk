@@ -29,7 +29,15 @@ WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror
 MATH     := -ffp-contract=off -fno-builtin-pow -fno-math-errno
 # -O3 vectorises the hand-written engine's loops (chapter 7); it does not
 # reorder floating-point sums, so every result is the same as at -O2.
-OPT_release := -O3 -g
+# And the release build is compiled for the processor of the machine that
+# builds it (-march=native, if the compiler knows it): those loops then run
+# on the widest vectors it has, four or eight doubles at a time where
+# every x86-64 has two.  No result changes by a bit, since nothing is
+# fused (MATH) and no sum reordered; the programs may just not run on an
+# older processor.  `make ARCH=` builds programs for any x86-64.
+ARCH ?= $(shell $(CC) -march=native -E -x c /dev/null >/dev/null 2>&1 \
+                && echo -march=native)
+OPT_release := -O3 -g $(ARCH)
 OPT_san  := -O1 -g -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=all
 # Each stage's programs know which stage they are (microgpt --version).
@@ -56,6 +64,10 @@ TESTS      := $(patsubst tests/%.c,$(OUT)/tests/%,$(TEST_SRCS))
 programs: $(PROGS)
 tests: $(TESTS) $(PROGS)
 
+# make bench's tools/phases.c, against this stage's library, with its flags
+$(OUT)/phases: tools/phases.c $(LIB) tools/stage.mk
+	$(CC) $(CFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
 $(OUT)/obj/%.o: $(SRC)/%.c tools/stage.mk
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -76,4 +88,4 @@ $(OUT)/tests/%: tests/%.c $(LIB) tools/stage.mk
 	$(CC) $(CFLAGS) -DSTAGE_DIR='"$(OUT)"' $< $(LIB) $(CRITERION) \
 	    $(LDLIBS) -o $@
 
--include $(wildcard $(OUT)/obj/*.d $(OUT)/tests/*.d)
+-include $(wildcard $(OUT)/obj/*.d $(OUT)/tests/*.d $(OUT)/phases.d)
