@@ -117,9 +117,10 @@ void softmax_xent_backward(double *dlogits, const double *probs,
 void rmsnorm_forward(double *out, double *scale, const double *in, int T,
                      int C)
 {
+    double per_channel = pow(C, -1);  /* Python's / C, as chapter 3 has it */
     for (int t = 0; t < T; t++) {
         const double *x = in + (size_t)t * C;
-        double mean = dot(x, x, C) * pow(C, -1);
+        double mean = dot(x, x, C) * per_channel;
         scale[t] = pow(mean + 1e-5, -0.5);
         for (int i = 0; i < C; i++)
             out[(size_t)t * C + i] = x[i] * scale[t];
