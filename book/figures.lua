@@ -68,8 +68,8 @@ local function draw(text, path, name)
     return pandoc.pipe("dot", {"-Tsvg", "-Gid=" .. name:gsub("-", "_")},
                        text)
   end
-  -- pdfcairo reads a font's size in pixels, at 96 to the inch, and then
-  -- halves it unless told otherwise: 9 at a fontscale of 0.75 is 9 points
+  -- pdfcairo draws a font of size s at 4/3 s points, then scales it by
+  -- fontscale, 0.5 unless told otherwise: 9 at 0.75 is 9 points
   local terminal = path
     and ('set terminal pdfcairo size 5in,3in font "Helvetica,9" ' ..
          'fontscale 0.75 pointscale 0.4\n' ..

@@ -415,10 +415,10 @@ static int line_ends(const char *s)
 }
 /* The Python original (the published microgpt.py, Python 3.11.7, its
    1000 steps on tests/data/names.txt), timed on a 2-core Xeon like the
-   book's build machine, on three days: 148.6 s; 216.6 s, and 421.8 s,
-   on days when the machine, which is shared, was slower.  The table
-   compares with the fastest time, which makes our program's advantage
-   look smaller, never larger. */
+   book's build machine, on three days: 148.6 s on one, and 216.6 s
+   and 421.8 s on days when the machine, which is shared, was slower.
+   The table compares with the fastest time, which makes our program's
+   advantage look smaller, never larger. */
 static const double PYTHON_SECONDS = 148.6, PYTHON_SECONDS_SLOW = 421.8;
 
 typedef struct {

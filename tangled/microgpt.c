@@ -83,8 +83,8 @@ static int parse_value(const Option *o, const char *text)
         return 0;
     double x = o->kind == WHOLE ? (double)strtol(text, &end, 10)
                                 : strtod(text, &end);
-    if (errno == ERANGE && fpclassify(x) == FP_SUBNORMAL)
-        errno = 0;     /* held, if with fewer digits: not out of range */
+    if (errno == ERANGE && x != 0 && fabs(x) < 1)
+        errno = 0;     /* too small for every digit, but held */
     if (end == text || *end || errno)
         return 0;
     if (o->kind == WHOLE) {

@@ -1,6 +1,7 @@
 # tools/stage.mk: compiles one tangled stage.  The top-level Makefile calls
 #   make -f tools/stage.mk N=3 VARIANT=release|san [programs|tests]
-# after tools/tangle has written build/chapter-N/src/.
+# after tools/tangle has written build/chapter-N/src/ (and, for make
+# bench, make -f tools/stage.mk N=7 build/chapter-7/phases).
 #
 # Every .c file that defines main() is a program; the others form the
 # stage's library, which the programs and the chapter tests link against.
@@ -30,13 +31,17 @@ MATH     := -ffp-contract=off -fno-builtin-pow -fno-math-errno
 # -O3 vectorises the hand-written engine's loops (chapter 7); it does not
 # reorder floating-point sums, so every result is the same as at -O2.
 # And the release build is compiled for the processor of the machine that
-# builds it (-march=native, if the compiler knows it): those loops then run
-# on the widest vectors it has, four or eight doubles at a time where
-# every x86-64 has two.  No result changes by a bit, since nothing is
-# fused (MATH) and no sum reordered; the programs may just not run on an
-# older processor.  `make ARCH=` builds programs for any x86-64.
-ARCH ?= $(shell $(CC) -march=native -E -x c /dev/null >/dev/null 2>&1 \
+# builds it (-march=native, if the compiler knows it): on one with AVX,
+# those loops then take four doubles at a time where every x86-64 can
+# take two.  No result changes by a bit, since nothing is fused (MATH)
+# and no sum reordered; the programs may just not run on an older
+# processor.  `make ARCH=` builds programs for any x86-64.  Only an ARCH
+# given to make counts, not one in the environment, where other builds
+# leave names such as x86_64.
+ifneq ($(origin ARCH),command line)
+ARCH := $(shell $(CC) -march=native -E -x c /dev/null >/dev/null 2>&1 \
                 && echo -march=native)
+endif
 OPT_release := -O3 -g $(ARCH)
 OPT_san  := -O1 -g -fno-omit-frame-pointer \
             -fsanitize=address,undefined -fno-sanitize-recover=all
