@@ -94,6 +94,8 @@ $(RUN).out: build/microgpt data/sentences.txt
 # come from a shorter version, run when the program changes; `make bench`
 # is the whole one, RUNS times each (default 3), printed as a table.
 BENCH := build/bench
+# tools/phases.c, built as the last stage's programs are (below)
+PHASES := build/chapter-$(LAST)/phases
 RUNS  ?= 3
 
 $(BENCH)/book.txt: build/microgpt tools/bench data/sentences.txt \
@@ -103,13 +105,13 @@ $(BENCH)/book.txt: build/microgpt tools/bench data/sentences.txt \
 	tools/bench --book 3 > $@.tmp
 	@mv $@.tmp $@
 
-bench: deps stages build/microgpt $(BENCH)/phases
+bench: deps stages build/microgpt $(PHASES)
 	@mkdir -p $(BENCH)
 	tools/bench $(RUNS) > $(BENCH)/full.txt
 	@build/chapter-$(LAST)/backprop-demo --bench $(BENCH)/full.txt
 	@echo
 	@echo "Where a step's time goes (tools/phases.c; mean per step):"
-	@$(BENCH)/phases > $(BENCH)/phases.txt
+	@$(PHASES) > $(BENCH)/phases.txt
 	@build/chapter-$(LAST)/backprop-demo --phases $(BENCH)/phases.txt
 
 # tools/phases.c times the parts of each engine's step apart; it is built
@@ -117,16 +119,14 @@ bench: deps stages build/microgpt $(BENCH)/phases
 # table of them comes from a short run, the autograd engine on the word
 # model for 500 steps as in the book's benchmark (a few seconds in all),
 # made again when the program changes, as the benchmark is.
-$(BENCH)/phases: tools/phases.c build/microgpt
-	@mkdir -p $(@D)
-	@$(STAGE) N=$(LAST) VARIANT=release build/chapter-$(LAST)/phases
-	cp build/chapter-$(LAST)/phases $@
+$(PHASES): tools/phases.c build/microgpt
+	@$(STAGE) N=$(LAST) VARIANT=release $@
 
 $(BENCH)/phases-book.txt: build/microgpt tools/phases.c data/sentences.txt \
-                          tests/data/names.txt | $(BENCH)/phases \
+                          tests/data/names.txt | $(PHASES) \
                           $(BENCH)/book.txt
-	@echo "The book's parts of a step: $(BENCH)/phases 500..."
-	$(BENCH)/phases 500 > $@.tmp
+	@echo "The book's parts of a step: $(PHASES) 500..."
+	$(PHASES) 500 > $@.tmp
 	@mv $@.tmp $@
 
 # ---- the readable sources ----------------------------------------------
@@ -225,7 +225,7 @@ test-stages: stages
 # names its chapter and line; the checks of tangled/, of the book's links
 # and of the PDF's lines, pages and links count in the closing summary
 # with the tests.
-test: deps test-stages book $(BENCH)/phases
+test: deps test-stages book $(PHASES)
 	@tools/run-tests --check "tools/check-tangled $(LAST)" \
 	  --check "tools/check-corpus $(LAST)" \
 	  --check "book/check-links $(BOOK)" \
