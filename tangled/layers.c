@@ -13,34 +13,68 @@ static double dot(const double *a, const double *b, int n)
         sum = sum + a[i] * b[i];
     return sum;
 }
-/* sum_i w[i] x[i], left to right, for four rows of w at once. */
-static void four_dots(double *out, const double *w, const double *x,
-                      int C)
+/* Four doubles side by side; + and * act on each lane alone. */
+typedef double Lanes __attribute__((vector_size(4 * sizeof(double))));
+
+/* For i = from .. n-1 in turn, s[r] = s[r] + w[r][i] * x[i], r < 4:
+   four rows of weights against four inputs, input k's i-th value in
+   lane k of x[i], and row r against input k in lane k of s[r]. */
+static void four_by_four(Lanes s[4], const double *const w[4],
+                         const Lanes *x, int from, int n)
 {
-    const double *w1 = w + C, *w2 = w1 + C, *w3 = w2 + C;
-    double s0 = w[0] * x[0], s1 = w1[0] * x[0], s2 = w2[0] * x[0],
-           s3 = w3[0] * x[0];
-    for (int i = 1; i < C; i++) {
-        s0 = s0 + w[i] * x[i];
-        s1 = s1 + w1[i] * x[i];
-        s2 = s2 + w2[i] * x[i];
-        s3 = s3 + w3[i] * x[i];
+    Lanes s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    for (int i = from; i < n; i++) {
+        s0 = s0 + w[0][i] * x[i];
+        s1 = s1 + w[1][i] * x[i];
+        s2 = s2 + w[2][i] * x[i];
+        s3 = s3 + w[3][i] * x[i];
     }
-    out[0] = s0, out[1] = s1, out[2] = s2, out[3] = s3;
+    s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
+}
+enum { SPAN = 128 };  /* the inputs side by side at a time */
+
+/* Of n rows, the one at place r of the four from first on: past the
+   end, the last row again. */
+static int clamp(int first, int r, int n)
+{
+    return first + r < n ? first + r : n - 1;
 }
 
+/* x[i] lane k = in[t + k][from + i], for i < n: positions t .. t+3's
+   inputs from .. from+n-1, side by side.  in is [T][C]. */
+static void side_by_side(Lanes *x, const double *in, int t, int T,
+                         int C, int from, int n)
+{
+    for (int k = 0; k < 4; k++) {
+        const double *row = in + (size_t)clamp(t, k, T) * C + from;
+        for (int i = 0; i < n; i++)
+            x[i][k] = row[i];
+    }
+}
 void linear_forward(double *out, const double *in, const double *w,
                     int T, int C, int OC)
 {
-    for (int t = 0; t < T; t++) {
-        const double *x = in + (size_t)t * C;
-        double *y = out + (size_t)t * OC;
-        int o = 0;
-        for (; o + 4 <= OC; o += 4)
-            four_dots(y + o, w + (size_t)o * C, x, C);
-        for (; o < OC; o++)
-            y[o] = dot(w + (size_t)o * C, x, C);
-    }
+    Lanes x[SPAN], s[4];
+    const double *row[4];
+    for (int t = 0; t < T; t += 4)
+        for (int from = 0; from < C; from += SPAN) {
+            int n = C - from < SPAN ? C - from : SPAN;
+            side_by_side(x, in, t, T, C, from, n);
+            for (int o = 0; o < OC; o += 4) {
+                for (int r = 0; r < 4; r++)
+                    row[r] = w + (size_t)clamp(o, r, OC) * C + from;
+                for (int r = 0; r < 4; r++)      /* s[r] lane k is */
+                    for (int k = 0; k < 4; k++)  /* out[t + k][o + r] */
+                        s[r][k] = from ? out[(size_t)clamp(t, k, T) * OC
+                                             + clamp(o, r, OC)]
+                                       : row[r][0] * x[0][k];
+                four_by_four(s, row, x, from ? 0 : 1, n);
+                for (int r = 0; r < 4; r++)
+                    for (int k = 0; k < 4; k++)
+                        out[(size_t)clamp(t, k, T) * OC + clamp(o, r, OC)]
+                            = s[r][k];
+            }
+        }
 }
 void linear_backward(double *restrict din, double *restrict dw,
                      const double *restrict dout, const double *in,

@@ -226,13 +226,48 @@ Test(layers, linear_forward_sums_left_to_right)
 {
     /* 1e16 + 1 + -1e16: added left to right the 1 is lost to rounding
      * (1e16 + 1 rounds to 1e16), so the sum is exactly 0, in each of
-     * the five rows (four at a time, then one alone). */
+     * the five rows (four at a time, and one with three copies of
+     * itself). */
     double in[3] = {1e16, 1, -1e16}, w[5 * 3], out[5];
     for (int i = 0; i < 15; i++)
         w[i] = 1;
     linear_forward(out, in, w, 1, 3, 5);
     for (int o = 0; o < 5; o++)
         cr_assert_eq(out[o], 0.0, "row %d", o);
+}
+
+/* Every output of linear_forward(out, in, w, t, c, oc) is the double a
+   plain dot product gives: w's row against the input, product by
+   product from left to right. */
+static void expect_rows_in_order(int t, int c, int oc)
+{
+    double *in = malloc(sizeof(double) * (size_t)(t * c + oc * c + t * oc));
+    cr_assert(in);
+    double *w = in + t * c, *out = w + oc * c;
+    fill(in, t * c, 1.0), fill(w, oc * c, 1.0);
+    linear_forward(out, in, w, t, c, oc);
+    for (int p = 0; p < t; p++)
+        for (int o = 0; o < oc; o++) {
+            double sum = w[o * c] * in[p * c];
+            for (int i = 1; i < c; i++)
+                sum = sum + w[o * c + i] * in[p * c + i];
+            cr_assert_eq(out[p * oc + o], sum, "%d x %d -> %d: [%d][%d]",
+                         t, c, oc, p, o);
+        }
+    free(in);
+}
+
+Test(layers, linear_forward_is_dot_for_every_shape, .init = seed_rng)
+{
+    /* Whole blocks of four positions and four rows, and the rest of
+     * each (1, 2 or 3 left over); one input, a few, and more than two
+     * of the 128 that are set side by side at a time. */
+    expect_rows_in_order(1, 1, 1);
+    expect_rows_in_order(4, 16, 4);
+    expect_rows_in_order(7, 5, 6);
+    expect_rows_in_order(6, 128, 9);
+    expect_rows_in_order(5, 129, 3);
+    expect_rows_in_order(9, 300, 11);
 }
 
 typedef struct {
