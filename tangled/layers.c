@@ -4,6 +4,7 @@
 
 #include <math.h>
 #include <stddef.h>
+#include <string.h>
 
 /* sum_i a[i] b[i] for n >= 1 terms, left to right. */
 static double dot(const double *a, const double *b, int n)
@@ -54,47 +55,77 @@ static void side_by_side(Lanes *x, const double *in, int t, int T,
 void linear_forward(double *out, const double *in, const double *w,
                     int T, int C, int OC)
 {
-    Lanes x[SPAN], s[4];
-    const double *row[4];
-    for (int t = 0; t < T; t += 4)
+    Lanes x[SPAN], s[4];     /* s[r] lane k: out[t + k][o + r] */
+    const double *row[4];    /* w's rows o .. o+3 */
+    double *y[4];            /* out's rows t .. t+3 */
+    for (int t = 0; t < T; t += 4) {
+        for (int k = 0; k < 4; k++)
+            y[k] = out + (size_t)clamp(t, k, T) * OC;
         for (int from = 0; from < C; from += SPAN) {
             int n = C - from < SPAN ? C - from : SPAN;
             side_by_side(x, in, t, T, C, from, n);
             for (int o = 0; o < OC; o += 4) {
                 for (int r = 0; r < 4; r++)
                     row[r] = w + (size_t)clamp(o, r, OC) * C + from;
-                for (int r = 0; r < 4; r++)      /* s[r] lane k is */
-                    for (int k = 0; k < 4; k++)  /* out[t + k][o + r] */
-                        s[r][k] = from ? out[(size_t)clamp(t, k, T) * OC
-                                             + clamp(o, r, OC)]
-                                       : row[r][0] * x[0][k];
-                four_by_four(s, row, x, from ? 0 : 1, n);
+                for (int r = 0; r < 4; r++) {
+                    int c = clamp(o, r, OC);
+                    s[r] = from ? (Lanes){y[0][c], y[1][c], y[2][c], y[3][c]}
+                                : row[r][0] * x[0];
+                }
+                four_by_four(s, row, x, from == 0, n);
                 for (int r = 0; r < 4; r++)
                     for (int k = 0; k < 4; k++)
-                        out[(size_t)clamp(t, k, T) * OC + clamp(o, r, OC)]
-                            = s[r][k];
+                        y[k][clamp(o, r, OC)] = s[r][k];
             }
         }
+    }
+}
+/* For j = 0 .. n-1 in turn, s[q] = s[q] + a[j * as] * (the four
+   doubles at b + j * bs + 4q), q < 4: sixteen sums at once. */
+static void sixteen(Lanes s[4], const double *a, size_t as,
+                    const double *b, size_t bs, int n)
+{
+    Lanes s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
+    for (int j = 0; j < n; j++) {
+        const double *bj = b + j * bs;
+        double aj = a[j * as];
+        Lanes b0, b1, b2, b3;  /* memcpy: a row need not be aligned */
+        memcpy(&b0, bj, sizeof b0), memcpy(&b1, bj + 4, sizeof b1);
+        memcpy(&b2, bj + 8, sizeof b2), memcpy(&b3, bj + 12, sizeof b3);
+        s0 = s0 + aj * b0;
+        s1 = s1 + aj * b1;
+        s2 = s2 + aj * b2;
+        s3 = s3 + aj * b3;
+    }
+    s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
 }
 void linear_backward(double *restrict din, double *restrict dw,
                      const double *restrict dout, const double *in,
                      const double *w, int T, int C, int OC)
 {
-    for (int t = 0; t < T; t++) {
-        const double *x = in + (size_t)t * C;
-        double *dx = din + (size_t)t * C;
-        for (int o = 0; o < OC; o++) {
-            double g = dout[(size_t)t * OC + o];
-            if (g == 0)      /* a ReLU closed: nothing to spread */
-                continue;
-            const double *row = w + (size_t)o * C;
-            double *drow = dw + (size_t)o * C;
-            for (int i = 0; i < C; i++) {
-                dx[i] += g * row[i];
-                drow[i] += g * x[i];
-            }
+    int C16 = C - C % 16;  /* the inputs taken sixteen at a time */
+    Lanes s[4];
+    for (int t = 0; t < T; t++)        /* din[t][i] += g[t][o] w[o][i] */
+        for (int i = 0; i < C16; i += 16) {
+            double *d = din + (size_t)t * C + i;
+            memcpy(s, d, sizeof s);
+            sixteen(s, dout + (size_t)t * OC, 1, w + i, C, OC);
+            memcpy(d, s, sizeof s);
         }
-    }
+    for (int o = 0; o < OC; o++)       /* dw[o][i] += g[t][o] in[t][i] */
+        for (int i = 0; i < C16; i += 16) {
+            double *d = dw + (size_t)o * C + i;
+            memcpy(s, d, sizeof s);
+            sixteen(s, dout + o, OC, in + i, C, T);
+            memcpy(d, s, sizeof s);
+        }
+    for (int i = C16; i < C; i++)      /* the rest, one at a time */
+        for (int t = 0; t < T; t++)
+            for (int o = 0; o < OC; o++) {
+                double g = dout[(size_t)t * OC + o];
+                din[(size_t)t * C + i] += g * w[(size_t)o * C + i];
+                dw[(size_t)o * C + i] += g * in[(size_t)t * C + i];
+            }
 }
 void relu_forward(double *out, const double *in, int n)
 {

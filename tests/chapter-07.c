@@ -270,6 +270,50 @@ Test(layers, linear_forward_is_dot_for_every_shape, .init = seed_rng)
     expect_rows_in_order(9, 300, 11);
 }
 
+/* linear_backward adds into din and dw the doubles that plain loops
+   give, each sum taking its terms in turn: din[t][i] over the outputs,
+   dw[o][i] over the positions. The arrays start from values of their
+   own, and every third gradient is zero. */
+static void expect_backward_in_order(int t, int c, int oc)
+{
+    size_t n = (size_t)(3 * t * c + 3 * oc * c + t * oc);
+    double *in = malloc(sizeof(double) * n);
+    cr_assert(in);
+    double *din = in + t * c, *ref_din = din + t * c, *w = ref_din + t * c,
+           *dw = w + oc * c, *ref_dw = dw + oc * c, *g = ref_dw + oc * c;
+    fill(in, t * c, 1.0), fill(w, oc * c, 1.0), fill(g, t * oc, 1.0);
+    fill(din, t * c, 1.0), fill(dw, oc * c, 1.0);
+    for (int k = 0; k < t * oc; k += 3)
+        g[k] = 0;
+    memcpy(ref_din, din, sizeof(double) * (size_t)(t * c));
+    memcpy(ref_dw, dw, sizeof(double) * (size_t)(oc * c));
+    linear_backward(din, dw, g, in, w, t, c, oc);
+    for (int p = 0; p < t; p++)
+        for (int o = 0; o < oc; o++)
+            for (int i = 0; i < c; i++) {
+                ref_din[p * c + i] += g[p * oc + o] * w[o * c + i];
+                ref_dw[o * c + i] += g[p * oc + o] * in[p * c + i];
+            }
+    for (int k = 0; k < t * c; k++)
+        cr_assert_eq(din[k], ref_din[k], "%d x %d -> %d: din[%d]", t, c,
+                     oc, k);
+    for (int k = 0; k < oc * c; k++)
+        cr_assert_eq(dw[k], ref_dw[k], "%d x %d -> %d: dw[%d]", t, c, oc,
+                     k);
+    free(in);
+}
+
+Test(layers, linear_backward_sums_in_order, .init = seed_rng)
+{
+    /* Fewer inputs than sixteen, sixteen, and a few left over after
+     * one or three sixteens; one position and output, and several. */
+    expect_backward_in_order(1, 1, 1);
+    expect_backward_in_order(3, 16, 5);
+    expect_backward_in_order(7, 20, 6);
+    expect_backward_in_order(2, 33, 3);
+    expect_backward_in_order(5, 48, 9);
+}
+
 typedef struct {
     double in[T * C], out[T * C], r[T * C];
 } RelCase;
