@@ -257,19 +257,6 @@ static void expect_rows_in_order(int t, int c, int oc)
     free(in);
 }
 
-Test(layers, linear_forward_is_dot_for_every_shape, .init = seed_rng)
-{
-    /* Whole blocks of four positions and four rows, and the rest of
-     * each (1, 2 or 3 left over); one input, a few, and more than two
-     * of the 128 that are set side by side at a time. */
-    expect_rows_in_order(1, 1, 1);
-    expect_rows_in_order(4, 16, 4);
-    expect_rows_in_order(7, 5, 6);
-    expect_rows_in_order(6, 128, 9);
-    expect_rows_in_order(5, 129, 3);
-    expect_rows_in_order(9, 300, 11);
-}
-
 /* linear_backward adds into din and dw the doubles that plain loops
    give, each sum taking its terms in turn: din[t][i] over the outputs,
    dw[o][i] over the positions. The arrays start from values of their
@@ -303,15 +290,21 @@ static void expect_backward_in_order(int t, int c, int oc)
     free(in);
 }
 
-Test(layers, linear_backward_sums_in_order, .init = seed_rng)
+Test(layers, linear_sums_in_order, .init = seed_rng)
 {
-    /* Fewer inputs than sixteen, sixteen, and a few left over after
-     * one or three sixteens; one position and output, and several. */
-    expect_backward_in_order(1, 1, 1);
-    expect_backward_in_order(3, 16, 5);
-    expect_backward_in_order(7, 20, 6);
-    expect_backward_in_order(2, 33, 3);
-    expect_backward_in_order(5, 48, 9);
+    /* positions, inputs, outputs: whole blocks of four positions and
+     * four rows (forward) and the rest of each, 1, 2 or 3 left over;
+     * sixteen inputs (backward) and fewer, and a few left over after
+     * one or three sixteens; more than two of the 128 inputs set side by
+     * side at a time (forward). */
+    static const int shape[][3] = {
+        {1, 1, 1},   {4, 16, 4},  {7, 5, 6},   {3, 16, 5}, {7, 20, 6},
+        {2, 33, 3},  {5, 48, 9},  {6, 128, 9}, {5, 129, 3}, {9, 300, 11},
+    };
+    for (size_t k = 0; k < sizeof shape / sizeof shape[0]; k++) {
+        expect_rows_in_order(shape[k][0], shape[k][1], shape[k][2]);
+        expect_backward_in_order(shape[k][0], shape[k][1], shape[k][2]);
+    }
 }
 
 typedef struct {
