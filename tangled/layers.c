@@ -14,17 +14,21 @@ static double dot(const double *a, const double *b, int n)
         sum = sum + a[i] * b[i];
     return sum;
 }
-/* Four doubles side by side; + and * act on each lane alone. */
-typedef double Lanes __attribute__((vector_size(4 * sizeof(double))));
-
-/* For i = from .. n-1 in turn, s[r] = s[r] + w[r][i] * x[i], r < 4:
-   four rows of weights against four inputs, input k's i-th value in
+#ifdef __AVX__
+enum { LANES = 4 };  /* doubles in one of the processor's vectors */
+#else
+enum { LANES = 2 };
+#endif
+/* LANES doubles side by side; + and * act on each lane alone. */
+typedef double Lanes __attribute__((vector_size(LANES * sizeof(double))));
+/* For i = first .. n-1 in turn, s[r] = s[r] + w[r][i] * x[i], r < 4:
+   four rows of weights against LANES inputs, input k's i-th value in
    lane k of x[i], and row r against input k in lane k of s[r]. */
-static void four_by_four(Lanes s[4], const double *const w[4],
-                         const Lanes *x, int from, int n)
+static void four_rows(Lanes s[4], const double *const w[4],
+                      const Lanes *x, int first, int n)
 {
     Lanes s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
-    for (int i = from; i < n; i++) {
+    for (int i = first; i < n; i++) {
         s0 = s0 + w[0][i] * x[i];
         s1 = s1 + w[1][i] * x[i];
         s2 = s2 + w[2][i] * x[i];
@@ -34,19 +38,19 @@ static void four_by_four(Lanes s[4], const double *const w[4],
 }
 enum { SPAN = 128 };  /* the inputs side by side at a time */
 
-/* Of n rows, the one at place r of the four from first on: past the
-   end, the last row again. */
+/* Of n rows, the one at place r of those from first on: past the end,
+   the last row again. */
 static int clamp(int first, int r, int n)
 {
     return first + r < n ? first + r : n - 1;
 }
 
-/* x[i] lane k = in[t + k][from + i], for i < n: positions t .. t+3's
-   inputs from .. from+n-1, side by side.  in is [T][C]. */
+/* x[i] lane k = in[t + k][from + i], for i < n: the inputs from ..
+   from+n-1 of positions t .. t+LANES-1, side by side.  in is [T][C]. */
 static void side_by_side(Lanes *x, const double *in, int t, int T,
                          int C, int from, int n)
 {
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; k < LANES; k++) {
         const double *row = in + (size_t)clamp(t, k, T) * C + from;
         for (int i = 0; i < n; i++)
             x[i][k] = row[i];
@@ -55,43 +59,50 @@ static void side_by_side(Lanes *x, const double *in, int t, int T,
 void linear_forward(double *out, const double *in, const double *w,
                     int T, int C, int OC)
 {
-    Lanes x[SPAN], s[4];     /* s[r] lane k: out[t + k][o + r] */
-    const double *row[4];    /* w's rows o .. o+3 */
-    double *y[4];            /* out's rows t .. t+3 */
-    for (int t = 0; t < T; t += 4) {
-        for (int k = 0; k < 4; k++)
+    Lanes x[SPAN], s[4] = {{0}};  /* s[r] lane k: out[t + k][o + r] */
+    const double *row[4];         /* w's rows o .. o+3 */
+    double *y[LANES];             /* out's rows t .. t+LANES-1 */
+    for (int t = 0; t < T; t += LANES) {
+        for (int k = 0; k < LANES; k++)
             y[k] = out + (size_t)clamp(t, k, T) * OC;
         for (int from = 0; from < C; from += SPAN) {
             int n = C - from < SPAN ? C - from : SPAN;
             side_by_side(x, in, t, T, C, from, n);
             for (int o = 0; o < OC; o += 4) {
-                for (int r = 0; r < 4; r++)
-                    row[r] = w + (size_t)clamp(o, r, OC) * C + from;
+                int c[4];                /* out's columns o .. o+3 */
                 for (int r = 0; r < 4; r++) {
-                    int c = clamp(o, r, OC);
-                    s[r] = from ? (Lanes){y[0][c], y[1][c], y[2][c], y[3][c]}
-                                : row[r][0] * x[0];
+                    c[r] = clamp(o, r, OC);
+                    row[r] = w + (size_t)c[r] * C + from;
+                    if (from == 0)       /* the first terms */
+                        s[r] = row[r][0] * x[0];
+                    else                 /* the sums so far */
+                        for (int k = 0; k < LANES; k++)
+                            s[r][k] = y[k][c[r]];
                 }
-                four_by_four(s, row, x, from == 0, n);
+                four_rows(s, row, x, from == 0 ? 1 : 0, n);
                 for (int r = 0; r < 4; r++)
-                    for (int k = 0; k < 4; k++)
-                        y[k][clamp(o, r, OC)] = s[r][k];
+                    for (int k = 0; k < LANES; k++)
+                        y[k][c[r]] = s[r][k];
             }
         }
     }
 }
-/* For j = 0 .. n-1 in turn, s[q] = s[q] + a[j * as] * (the four
-   doubles at b + j * bs + 4q), q < 4: sixteen sums at once. */
-static void sixteen(Lanes s[4], const double *a, size_t as,
-                    const double *b, size_t bs, int n)
+enum { WIDE = 4 * LANES };  /* the doubles of four Lanes */
+
+/* For j = 0 .. n-1 in turn, s[q] = s[q] + a[j * as] * (the LANES
+   doubles at b + j * bs + q * LANES), q < 4: WIDE sums at once. */
+static void four_lanes(Lanes s[4], const double *a, size_t as,
+                       const double *b, size_t bs, int n)
 {
     Lanes s0 = s[0], s1 = s[1], s2 = s[2], s3 = s[3];
     for (int j = 0; j < n; j++) {
         const double *bj = b + j * bs;
         double aj = a[j * as];
         Lanes b0, b1, b2, b3;  /* memcpy: a row need not be aligned */
-        memcpy(&b0, bj, sizeof b0), memcpy(&b1, bj + 4, sizeof b1);
-        memcpy(&b2, bj + 8, sizeof b2), memcpy(&b3, bj + 12, sizeof b3);
+        memcpy(&b0, bj, sizeof b0);
+        memcpy(&b1, bj + LANES, sizeof b1);
+        memcpy(&b2, bj + 2 * LANES, sizeof b2);
+        memcpy(&b3, bj + 3 * LANES, sizeof b3);
         s0 = s0 + aj * b0;
         s1 = s1 + aj * b1;
         s2 = s2 + aj * b2;
@@ -99,27 +110,27 @@ static void sixteen(Lanes s[4], const double *a, size_t as,
     }
     s[0] = s0, s[1] = s1, s[2] = s2, s[3] = s3;
 }
-void linear_backward(double *restrict din, double *restrict dw,
-                     const double *restrict dout, const double *in,
-                     const double *w, int T, int C, int OC)
+void linear_backward(double *din, double *dw, const double *dout,
+                     const double *in, const double *w, int T, int C,
+                     int OC)
 {
-    int C16 = C - C % 16;  /* the inputs taken sixteen at a time */
+    int whole = C - C % WIDE;  /* the inputs taken WIDE at a time */
     Lanes s[4];
     for (int t = 0; t < T; t++)        /* din[t][i] += g[t][o] w[o][i] */
-        for (int i = 0; i < C16; i += 16) {
+        for (int i = 0; i < whole; i += WIDE) {
             double *d = din + (size_t)t * C + i;
             memcpy(s, d, sizeof s);
-            sixteen(s, dout + (size_t)t * OC, 1, w + i, C, OC);
+            four_lanes(s, dout + (size_t)t * OC, 1, w + i, C, OC);
             memcpy(d, s, sizeof s);
         }
     for (int o = 0; o < OC; o++)       /* dw[o][i] += g[t][o] in[t][i] */
-        for (int i = 0; i < C16; i += 16) {
+        for (int i = 0; i < whole; i += WIDE) {
             double *d = dw + (size_t)o * C + i;
             memcpy(s, d, sizeof s);
-            sixteen(s, dout + o, OC, in + i, C, T);
+            four_lanes(s, dout + o, OC, in + i, C, T);
             memcpy(d, s, sizeof s);
         }
-    for (int i = C16; i < C; i++)      /* the rest, one at a time */
+    for (int i = whole; i < C; i++)    /* the rest, one at a time */
         for (int t = 0; t < T; t++)
             for (int o = 0; o < OC; o++) {
                 double g = dout[(size_t)t * OC + o];

@@ -9,7 +9,7 @@
 void linear_forward(double *out, const double *in, const double *w,
                     int T, int C, int OC);
 /* din [T][C] += dout . w;  dw [OC][C] += dout^T . in;
-   dout [T][OC]. */
+   dout [T][OC].  Each sum in din and dw must have begun at +0. */
 void linear_backward(double *din, double *dw, const double *dout,
                      const double *in, const double *w, int T, int C,
                      int OC);

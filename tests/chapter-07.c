@@ -95,10 +95,9 @@ Test(mlp, has_3184_parameters)
 
 Test(mlp, about_half_the_hidden_layer_is_closed)
 {
-    /* The chapter's reason to skip an output whose gradient is zero:
-     * behind the ReLU about half are, the weights being drawn evenly
-     * about zero ("about half" taken as 30% to 70%), on "emma" with the
-     * seed-42 weights. */
+    /* The chapter's word that about half the gradients behind the
+     * ReLU are zero, the weights being drawn evenly about zero ("about
+     * half" taken as 30% to 70%), on "emma" with the seed-42 weights. */
     const int emma[] = {26, 4, 12, 12, 0, 26};
     Rng r;
     rng_seed(&r, 42);
@@ -236,15 +235,22 @@ Test(layers, linear_forward_sums_left_to_right)
         cr_assert_eq(out[o], 0.0, "row %d", o);
 }
 
+/* n doubles of their own, drawn (so that a read past an array's end
+   meets the sanitizer, not the next array). */
+static double *drawn(int n)
+{
+    double *x = malloc(sizeof(double) * (size_t)n);
+    cr_assert(x);
+    fill(x, n, 1.0);
+    return x;
+}
+
 /* Every output of linear_forward(out, in, w, t, c, oc) is the double a
    plain dot product gives: w's row against the input, product by
    product from left to right. */
 static void expect_rows_in_order(int t, int c, int oc)
 {
-    double *in = malloc(sizeof(double) * (size_t)(t * c + oc * c + t * oc));
-    cr_assert(in);
-    double *w = in + t * c, *out = w + oc * c;
-    fill(in, t * c, 1.0), fill(w, oc * c, 1.0);
+    double *in = drawn(t * c), *w = drawn(oc * c), *out = drawn(t * oc);
     linear_forward(out, in, w, t, c, oc);
     for (int p = 0; p < t; p++)
         for (int o = 0; o < oc; o++) {
@@ -254,7 +260,7 @@ static void expect_rows_in_order(int t, int c, int oc)
             cr_assert_eq(out[p * oc + o], sum, "%d x %d -> %d: [%d][%d]",
                          t, c, oc, p, o);
         }
-    free(in);
+    free(in), free(w), free(out);
 }
 
 /* linear_backward adds into din and dw the doubles that plain loops
@@ -263,13 +269,9 @@ static void expect_rows_in_order(int t, int c, int oc)
    own, and every third gradient is zero. */
 static void expect_backward_in_order(int t, int c, int oc)
 {
-    size_t n = (size_t)(3 * t * c + 3 * oc * c + t * oc);
-    double *in = malloc(sizeof(double) * n);
-    cr_assert(in);
-    double *din = in + t * c, *ref_din = din + t * c, *w = ref_din + t * c,
-           *dw = w + oc * c, *ref_dw = dw + oc * c, *g = ref_dw + oc * c;
-    fill(in, t * c, 1.0), fill(w, oc * c, 1.0), fill(g, t * oc, 1.0);
-    fill(din, t * c, 1.0), fill(dw, oc * c, 1.0);
+    double *in = drawn(t * c), *w = drawn(oc * c), *g = drawn(t * oc);
+    double *din = drawn(t * c), *dw = drawn(oc * c);
+    double *ref_din = drawn(t * c), *ref_dw = drawn(oc * c);
     for (int k = 0; k < t * oc; k += 3)
         g[k] = 0;
     memcpy(ref_din, din, sizeof(double) * (size_t)(t * c));
@@ -287,16 +289,17 @@ static void expect_backward_in_order(int t, int c, int oc)
     for (int k = 0; k < oc * c; k++)
         cr_assert_eq(dw[k], ref_dw[k], "%d x %d -> %d: dw[%d]", t, c, oc,
                      k);
-    free(in);
+    free(in), free(w), free(g), free(din), free(dw);
+    free(ref_din), free(ref_dw);
 }
 
 Test(layers, linear_sums_in_order, .init = seed_rng)
 {
-    /* positions, inputs, outputs: whole blocks of four positions and
-     * four rows (forward) and the rest of each, 1, 2 or 3 left over;
-     * sixteen inputs (backward) and fewer, and a few left over after
-     * one or three sixteens; more than two of the 128 inputs set side by
-     * side at a time (forward). */
+    /* positions, inputs, outputs.  Forward: whole blocks of positions
+     * (four of them with AVX, two without) and of four rows, and 1, 2
+     * or 3 of each left over; more than two stretches of 128 inputs.
+     * Backward: fewer inputs than a block of four vectors (16 with AVX,
+     * 8 without), whole blocks, and a few left over. */
     static const int shape[][3] = {
         {1, 1, 1},   {4, 16, 4},  {7, 5, 6},   {3, 16, 5}, {7, 20, 6},
         {2, 33, 3},  {5, 48, 9},  {6, 128, 9}, {5, 129, 3}, {9, 300, 11},

@@ -28,14 +28,15 @@ WARN     := -std=c11 -Wall -Wextra -Wpedantic -Werror
 # processor's instruction, in loops the compiler turns into vector code
 # (chapter 7's Adam); no result changes by a bit.
 MATH     := -ffp-contract=off -fno-builtin-pow -fno-math-errno
-# -O3 vectorises the hand-written engine's loops (chapter 7); it does not
-# reorder floating-point sums, so every result is the same as at -O2.
-# And the release build is compiled for the processor of the machine that
-# builds it (-march=native, if the compiler knows it): on one with AVX,
-# those loops then take four doubles at a time where every x86-64 can
-# take two.  No result changes by a bit, since nothing is fused (MATH)
-# and no sum reordered; the programs may just not run on an older
-# processor.  `make ARCH=` builds programs for any x86-64.  Only an ARCH
+# -O3 vectorises loops such as the hand-written engine's AdamW (chapter
+# 7); it does not reorder floating-point sums, so every result is the
+# same as at -O2.  And the release build is compiled for the processor
+# of the machine that builds it (-march=native, if the compiler knows
+# it): on one with AVX, those loops, and the linear layers that chapter
+# 7 writes with vectors of its own, take four doubles at a time where
+# every x86-64 can take two.  No result changes by a bit, since nothing
+# is fused (MATH) and no sum reordered; the programs may just not run on
+# an older processor.  `make ARCH=` builds programs for any x86-64.  Only an ARCH
 # given to make counts, not one in the environment, where other builds
 # leave names such as x86_64.
 ifneq ($(origin ARCH),command line)
