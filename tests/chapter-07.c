@@ -297,12 +297,14 @@ Test(layers, linear_sums_in_order, .init = seed_rng)
 {
     /* positions, inputs, outputs.  Forward: whole blocks of positions
      * (four of them with AVX, two without) and of four rows, and 1, 2
-     * or 3 of each left over; more than two stretches of 128 inputs.
+     * or 3 of each left over; two whole stretches of 128 inputs, and
+     * more than two.
      * Backward: fewer inputs than a block of four vectors (16 with AVX,
      * 8 without), whole blocks, and a few left over. */
     static const int shape[][3] = {
-        {1, 1, 1},   {4, 16, 4},  {7, 5, 6},   {3, 16, 5}, {7, 20, 6},
-        {2, 33, 3},  {5, 48, 9},  {6, 128, 9}, {5, 129, 3}, {9, 300, 11},
+        {1, 1, 1},  {4, 16, 4}, {7, 5, 6},   {3, 16, 5},  {7, 20, 6},
+        {2, 33, 3}, {5, 48, 9}, {6, 128, 9}, {5, 129, 3}, {3, 256, 5},
+        {9, 300, 11},
     };
     for (size_t k = 0; k < sizeof shape / sizeof shape[0]; k++) {
         expect_rows_in_order(shape[k][0], shape[k][1], shape[k][2]);
